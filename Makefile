@@ -1,0 +1,39 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+ADDRESS ?= localhost
+
+.PHONY: run test lint bench bench-app clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+## Start the dashboard on http://$(ADDRESS):$(PORT) (ADDRESS=0.0.0.0 serves a classroom LAN).
+run: $(VENV)/.run-deps
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+## Lint, then run every test: engine, app and real-browser tests.
+test: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+
+## Measure the engine's speed on the default digits model and print the figures.
+bench: $(VENV)/.run-deps
+	$(BIN)/python -m pruning bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

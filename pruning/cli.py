@@ -1,0 +1,283 @@
+"""``python -m pruning``: the engine from a terminal.
+
+Every subcommand shares ``--dataset`` (or ``--csv``), ``--hidden`` and ``--seed``, and every
+table goes out as CSV or JSON. Bad arguments exit with code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+import pandas as pd
+
+from .data import DATASETS, from_csv, load_dataset
+from .export import export_meta, save_npz, save_skops
+from .masks import Pruner, validate_sparsity
+from .metrics import evaluate
+from .network import ACTIVATIONS
+from .schedules import finetune, lottery
+from .strategies import STRATEGIES
+from .sweeps import result_row, sweep
+from .training import SOLVERS, parse_hidden, train
+
+
+class UsageError(Exception):
+    """A bad argument: reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line instead of usage text
+        raise UsageError(message)
+
+
+def _typed(convert: Callable, what: str) -> Callable:
+    def parse(text: str):
+        try:
+            return convert(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc) or f"bad {what}: {text!r}") from None
+
+    parse.__name__ = what
+    return parse
+
+
+def _list(convert: Callable) -> Callable:
+    return lambda text: [convert(p.strip()) for p in text.split(",") if p.strip()]
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"expected a whole number, got {text!r}") from None
+
+
+def _nonneg_int(text: str) -> int:
+    value = _int(text)
+    if value < 0:
+        raise ValueError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def _strategy(text: str) -> str:
+    if text not in STRATEGIES:
+        raise ValueError(f"unknown strategy {text!r}; choose from {', '.join(STRATEGIES)}")
+    return text
+
+
+SPARSITY = _typed(validate_sparsity, "sparsity")
+SPARSITIES = _typed(_list(validate_sparsity), "sparsities")
+HIDDEN = _typed(parse_hidden, "hidden")
+SEED = _typed(_nonneg_int, "seed")
+EPOCHS = _typed(_nonneg_int, "epochs")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dataset", default="digits", choices=list(DATASETS), help="built-in data")
+    p.add_argument("--csv", help="train on your own CSV file instead of --dataset")
+    p.add_argument("--label", help="label column of --csv (default: the last column)")
+    p.add_argument("--hidden", type=HIDDEN, default=(100,), help="hidden layers, e.g. 300-100")
+    p.add_argument("--activation", default="relu", choices=ACTIVATIONS)
+    p.add_argument("--solver", default="sgd", choices=SOLVERS)
+    p.add_argument("--learning-rate", type=float, default=0.1)
+    p.add_argument("--max-iter", type=EPOCHS, default=500, help="training epochs at most")
+    p.add_argument("--seed", type=SEED, default=0)
+
+
+def _table_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--out", default="-", help="output file, or - for stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m pruning", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("strategies", help="list the pruning strategies")
+    _table_output(p)
+
+    p = sub.add_parser("train", help="train a network and report its accuracy")
+    _common(p)
+    _table_output(p)
+
+    p = sub.add_parser("prune", help="prune once, optionally fine-tune, and export")
+    _common(p)
+    _table_output(p)
+    p.add_argument("--strategy", type=_typed(_strategy, "strategy"), required=True)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--sparsity", type=SPARSITY, help="fraction of weights (or units) to remove")
+    group.add_argument("--threshold", type=SPARSITY, help="APoZ threshold (neuron_activation)")
+    p.add_argument("--finetune-epochs", type=EPOCHS, default=0)
+    p.add_argument("--export", help="write weights, masks and meta to FILE.npz")
+    p.add_argument("--sklearn", help="also write a fitted MLPClassifier to FILE.skops")
+
+    p = sub.add_parser("sweep", help="accuracy against sparsity for several strategies")
+    _common(p)
+    _table_output(p)
+    p.add_argument(
+        "--strategies",
+        type=_typed(_list(_strategy), "strategies"),
+        default=["random", "layer_magnitude", "global_magnitude"],
+    )
+    p.add_argument("--sparsities", type=SPARSITIES, default=[i / 10 for i in range(10)])
+    p.add_argument("--finetune-epochs", type=EPOCHS, default=0)
+    p.add_argument("--seeds", type=_typed(_list(_nonneg_int), "seeds"), default=[0])
+    p.add_argument("--n-jobs", type=_typed(_int, "n-jobs"), default=1)
+
+    p = sub.add_parser("lottery", help="lottery tickets: rewind vs re-init vs trained")
+    _common(p)
+    _table_output(p)
+    p.add_argument("--sparsities", type=SPARSITIES, default=[0.5, 0.8, 0.9, 0.95, 0.98])
+    p.add_argument("--epochs", type=EPOCHS, default=20, help="training epochs per round")
+
+    p = sub.add_parser("bench", help="measure the engine's speed on the default model")
+    return parser
+
+
+def _data(args):
+    if args.csv:
+        return from_csv(args.csv, args.label, seed=args.seed)
+    return load_dataset(args.dataset, seed=args.seed)
+
+
+def _network(args, data):
+    return train(
+        data,
+        hidden=args.hidden,
+        activation=args.activation,
+        solver=args.solver,
+        learning_rate=args.learning_rate,
+        max_iter=max(1, args.max_iter),
+        seed=args.seed,
+    )
+
+
+def _emit(frame: pd.DataFrame, args) -> None:
+    text = (
+        frame.to_csv(index=False)
+        if args.format == "csv"
+        else frame.to_json(orient="records", indent=1) + "\n"
+    )
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        _write(args.out, text.encode())
+
+
+def _write(path: str, payload: bytes | Callable[[str], None]) -> None:
+    try:
+        if callable(payload):
+            payload(path)
+        else:
+            with open(path, "wb") as fh:
+                fh.write(payload)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _cmd_strategies(args) -> None:
+    rows = [
+        {
+            "key": s.key,
+            "label": s.label,
+            "granularity": s.granularity,
+            "scope": s.scope,
+            "needs": s.needs,
+            "paper": s.paper,
+            "description": s.description,
+        }
+        for s in STRATEGIES.values()
+    ]
+    _emit(pd.DataFrame(rows), args)
+
+
+def _cmd_train(args) -> None:
+    data = _data(args)
+    net = _network(args, data)
+    ev = evaluate(net, data.X_test, data.y_test)
+    _emit(
+        pd.DataFrame(
+            [
+                {
+                    "dataset": data.name,
+                    "hidden": "-".join(map(str, net.hidden)),
+                    "seed": args.seed,
+                    "epochs": len(net.history),
+                    "parameters": net.n_parameters,
+                    "accuracy": ev.accuracy,
+                    "loss": ev.loss,
+                }
+            ]
+        ),
+        args,
+    )
+
+
+def _cmd_prune(args) -> None:
+    if args.threshold is not None and STRATEGIES[args.strategy].threshold is None:
+        raise UsageError(f"--threshold works only with neuron_activation, not {args.strategy}")
+    data = _data(args)
+    net = _network(args, data)
+    result = Pruner(net, args.strategy, data, args.seed).prune(args.sparsity, args.threshold)
+    if args.finetune_epochs:
+        result = finetune(result, data, args.finetune_epochs, seed=args.seed)
+    row = result_row(result, data)
+    if args.export:
+        meta = export_meta(result, row["accuracy"])
+        _write(args.export, lambda path: save_npz(result, path, meta))
+    if args.sklearn:
+        _write(args.sklearn, lambda path: save_skops(result.network, path))
+    _emit(pd.DataFrame([row]), args)
+
+
+def _cmd_sweep(args) -> None:
+    data = _data(args)
+    net = _network(args, data)
+    frame = sweep(
+        net,
+        data,
+        args.strategies,
+        args.sparsities,
+        finetune_epochs=args.finetune_epochs,
+        seeds=args.seeds,
+        n_jobs=args.n_jobs,
+    )
+    _emit(frame, args)
+
+
+def _cmd_lottery(args) -> None:
+    data = _data(args)
+    net = _network(args, data)
+    frame = lottery(net, data, args.sparsities, epochs=args.epochs, seed=args.seed)
+    _emit(frame[["variant", "sparsity", "seed", "accuracy", "loss", "weight_sparsity"]], args)
+
+
+def _cmd_bench(args) -> None:
+    from .bench import main as bench_main  # imported here: only this command needs it
+
+    bench_main()
+
+
+COMMANDS = {
+    "strategies": _cmd_strategies,
+    "train": _cmd_train,
+    "prune": _cmd_prune,
+    "sweep": _cmd_sweep,
+    "lottery": _cmd_lottery,
+    "bench": _cmd_bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; returns the process exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        COMMANDS[args.command](args)
+    except (UsageError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

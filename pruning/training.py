@@ -1,0 +1,242 @@
+"""Training: dense networks epoch by epoch, and sparse networks under a fixed mask.
+
+Dense training is scikit-learn's ``MLPClassifier``, one ``partial_fit`` per epoch, with the
+shuffles drawn from the same random stream as ``fit``: the result equals ``fit`` while the
+UI sees every epoch. Masked training runs the same optimiser in numpy with masked
+gradients, and multiplies the masks back in after every step, because momentum and Adam
+would otherwise regrow pruned weights.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from sklearn.utils import gen_batches, shuffle
+
+from .backprop import loss_and_gradients, targets
+from .data import Dataset
+from .network import ACTIVATIONS, Epoch, Network, forward
+
+SOLVERS = ("sgd", "adam")
+TOL = 1e-4
+N_ITER_NO_CHANGE = 10
+
+OnEpoch = Callable[[int, float, float], None]
+
+
+def parse_hidden(hidden) -> tuple[int, ...]:
+    """Hidden layer sizes from ``100``, ``(300, 100)`` or ``"300-100"``; a clear error otherwise."""
+    if isinstance(hidden, str):
+        parts = [p.strip() for p in hidden.replace(",", "-").split("-")]
+        if not all(p.isdigit() for p in parts):
+            raise ValueError(f"hidden layers must look like '100' or '300-100', got {hidden!r}")
+        hidden = [int(p) for p in parts]
+    elif isinstance(hidden, int | np.integer):
+        hidden = [hidden]
+    sizes = tuple(int(h) for h in hidden)
+    if not sizes or any(h < 1 for h in sizes) or any(isinstance(h, bool) for h in hidden):
+        raise ValueError(f"every hidden layer needs at least 1 unit, got {hidden!r}")
+    if len(sizes) > 5 or max(sizes) > 2000:
+        raise ValueError(f"at most 5 hidden layers of at most 2000 units, got {sizes}")
+    return sizes
+
+
+def _check(name: str, value, low: float, high: float = np.inf) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
+    return value
+
+
+def glorot_init(layer_sizes: Sequence[int], activation: str, rng: np.random.RandomState):
+    """Weights drawn exactly as scikit-learn's MLP draws them (Glorot uniform)."""
+    factor = 2.0 if activation == "logistic" else 6.0
+    coefs, intercepts = [], []
+    for fan_in, fan_out in itertools.pairwise(layer_sizes):
+        bound = np.sqrt(factor / (fan_in + fan_out))
+        coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
+        intercepts.append(rng.uniform(-bound, bound, fan_out))
+    return coefs, intercepts
+
+
+class _SGD:
+    """scikit-learn's SGD step: constant learning rate with Nesterov momentum 0.9."""
+
+    def __init__(self, params, learning_rate: float, momentum: float = 0.9):
+        self.lr, self.momentum = learning_rate, momentum
+        self.velocities = [np.zeros_like(p) for p in params]
+
+    def step(self, params, grads) -> None:
+        for p, v, g in zip(params, self.velocities, grads, strict=True):
+            v *= self.momentum
+            v -= self.lr * g
+            p += self.momentum * v - self.lr * g
+
+
+class _Adam:
+    """scikit-learn's Adam step (beta1 0.9, beta2 0.999, epsilon 1e-8)."""
+
+    def __init__(self, params, learning_rate: float, b1=0.9, b2=0.999, eps=1e-8):
+        self.lr, self.b1, self.b2, self.eps, self.t = learning_rate, b1, b2, eps, 0
+        self.ms = [np.zeros_like(p) for p in params]
+        self.vs = [np.zeros_like(p) for p in params]
+
+    def step(self, params, grads) -> None:
+        self.t += 1
+        lr = self.lr * np.sqrt(1 - self.b2**self.t) / (1 - self.b1**self.t)
+        for p, m, v, g in zip(params, self.ms, self.vs, grads, strict=True):
+            m *= self.b1
+            m += (1 - self.b1) * g
+            v *= self.b2
+            v += (1 - self.b2) * g * g
+            p -= lr * m / (np.sqrt(v) + self.eps)
+
+
+def _fit_epochs(network, data, epochs, rng, run_epoch, weights, on_epoch, stop_early) -> Network:
+    """The epoch loop shared by dense and masked training; returns the trained network.
+
+    Shuffles are drawn from ``rng`` with the same call ``MLPClassifier.fit`` makes, so
+    dense training reproduces ``fit`` exactly (same batches, weights and epoch count).
+    """
+    n = len(data.y_train)
+    order = np.arange(n)
+    history, best, stale = list(network.history), np.inf, 0
+    for epoch in range(1, epochs + 1):
+        order = shuffle(order, random_state=rng)
+        loss = float(run_epoch(order))
+        coefs, intercepts = weights()
+        logits = forward(coefs, intercepts, network.activation, data.X_test)
+        pred = (logits[:, 0] > 0).astype(int) if logits.shape[1] == 1 else logits.argmax(axis=1)
+        history.append(Epoch(len(history) + 1, loss, float(np.mean(pred == data.y_test))))
+        if on_epoch is not None:
+            on_epoch(epoch, loss, history[-1].val_accuracy)
+        if stop_early:  # scikit-learn's rule: no improvement by TOL for N_ITER_NO_CHANGE epochs
+            stale = stale + 1 if loss > best - TOL else 0
+            best = min(best, loss)
+            if stale > N_ITER_NO_CHANGE:
+                break
+    coefs, intercepts = weights()
+    return dataclasses.replace(network, coefs=coefs, intercepts=intercepts, history=history)
+
+
+def train(
+    data: Dataset,
+    hidden=(100,),
+    activation: str = "relu",
+    solver: str = "sgd",
+    learning_rate: float = 0.1,
+    alpha: float = 1e-4,
+    max_iter: int = 500,
+    batch_size: int = 200,
+    seed: int = 0,
+    on_epoch: OnEpoch | None = None,
+) -> Network:
+    """Train an ``MLPClassifier`` epoch by epoch and return it as an immutable network.
+
+    The result equals ``MLPClassifier(..., random_state=seed).fit`` on the same data.
+    ``on_epoch(epoch, loss, val_accuracy)`` is called after every epoch; the accuracy is
+    measured on the held-out split, which never influences training or stopping.
+    Training stops when the loss has not improved by ``1e-4`` for 10 epochs, as in
+    scikit-learn, or after ``max_iter`` epochs.
+    """
+    hidden = parse_hidden(hidden)
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {ACTIVATIONS}")
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown solver {solver!r}; choose one of {SOLVERS}")
+    config = {
+        "dataset": data.name,
+        "hidden": list(hidden),
+        "activation": activation,
+        "solver": solver,
+        "learning_rate": _check("learning_rate", learning_rate, 1e-6, 10.0),
+        "alpha": _check("alpha", alpha, 0.0, 10.0),
+        "max_iter": int(_check("max_iter", max_iter, 1, 10_000)),
+        "batch_size": int(_check("batch_size", batch_size, 1, 100_000)),
+        "seed": int(_check("seed", seed, 0, 2**32 - 1)),
+    }
+    rng = np.random.RandomState(config["seed"])
+    layer_sizes = (data.n_features, *hidden, 1 if data.n_classes == 2 else data.n_classes)
+    coefs, intercepts = glorot_init(layer_sizes, activation, rng)
+    theta0 = Network(coefs, intercepts, activation, data.labels, coefs, intercepts, config=config)
+    clf = theta0.to_sklearn()
+    clf.shuffle = False  # we shuffle, drawing from rng exactly as fit does
+    clf.batch_size = min(config["batch_size"], len(data.y_train))
+
+    def run_epoch(order):
+        clf.partial_fit(data.X_train[order], data.y_train[order])
+        return clf.loss_
+
+    return _fit_epochs(
+        theta0,
+        data,
+        config["max_iter"],
+        rng,
+        run_epoch,
+        lambda: (clf.coefs_, clf.intercepts_),
+        on_epoch,
+        stop_early=True,
+    )
+
+
+def train_masked(
+    network: Network,
+    masks: Sequence[np.ndarray],
+    intercept_masks: Sequence[np.ndarray],
+    data: Dataset,
+    epochs: int,
+    learning_rate: float | None = None,
+    seed: int = 0,
+    on_epoch: OnEpoch | None = None,
+) -> Network:
+    """Train only the weights a mask keeps, for a fixed number of epochs.
+
+    The same optimiser and loss as scikit-learn's (the tests check the steps match), in
+    numpy, because ``partial_fit`` per minibatch spends most of its time validating input.
+    Pruned weights (and the biases of removed units) are exactly zero after every
+    minibatch. ``learning_rate`` defaults to the one the network was trained with.
+    """
+    epochs = int(_check("epochs", epochs, 0, 10_000))
+    cfg = network.config
+    lr = _check(
+        "learning_rate",
+        cfg.get("learning_rate", 0.1) if learning_rate is None else learning_rate,
+        1e-6,
+        10.0,
+    )
+    alpha = cfg.get("alpha", 1e-4)
+    keep = [np.asarray(m, dtype=np.float64) for m in (*masks, *intercept_masks)]
+    coefs = [W * k for W, k in zip(network.coefs, keep, strict=False)]
+    intercepts = [b * k for b, k in zip(network.intercepts, keep[len(coefs) :], strict=True)]
+    params = coefs + intercepts
+    optimizer = (_Adam if cfg.get("solver", "sgd") == "adam" else _SGD)(params, lr)
+    X, Y = data.X_train, targets(network, data.y_train)
+    batch_size = min(int(cfg.get("batch_size", 200)), len(X))
+
+    def run_epoch(order):
+        total = 0.0
+        for batch in gen_batches(len(order), batch_size):
+            idx = order[batch]
+            loss, coef_grads, intercept_grads = loss_and_gradients(
+                coefs, intercepts, network.activation, X[idx], Y[idx], alpha
+            )
+            # Masked gradients keep momentum and Adam's moments at zero for pruned weights;
+            # multiplying the mask back in makes "exactly zero" a guarantee, not a hope.
+            optimizer.step(
+                params, [g * k for g, k in zip(coef_grads + intercept_grads, keep, strict=True)]
+            )
+            for p, k in zip(params, keep, strict=True):
+                p *= k
+            total += loss * len(idx)
+        return total / len(order)
+
+    rng = np.random.RandomState(seed)
+    return _fit_epochs(
+        network, data, epochs, rng, run_epoch, lambda: (coefs, intercepts), on_epoch, False
+    )
