@@ -1,19 +1,98 @@
-"""Pruning Playground dashboard (first slice): train the default model and show its accuracy."""
+"""Pruning Playground: the router and the controls every page shares.
+
+Each page is one thin file in ``pages/``; the engine is ``pruning``; the glue (URL
+state, translations, cached models, figures) is ``pages/ui``.
+"""
+
+import gc
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
-import pruning
+PagesManager.uses_pages_directory = False  # we route with st.navigation (see pages/ui)
 
-
-@st.cache_resource(max_entries=8, show_spinner="Training the default digits model…")
-def default_model():
-    data = pruning.load_dataset("digits")
-    return data, pruning.train(data)
-
+from pages.ui import models, state  # noqa: E402
+from pages.ui.i18n import LANGUAGES, t  # noqa: E402
+from pruning import DATASETS, parse_hidden  # noqa: E402
+from pruning.network import ACTIVATIONS  # noqa: E402
+from pruning.training import SOLVERS  # noqa: E402
 
 st.set_page_config(page_title="Pruning Playground", page_icon="✂️", layout="wide")
-st.title("Pruning Playground")
-data, net = default_model()
-accuracy = pruning.evaluate(net, data.X_test, data.y_test).accuracy
-st.metric("Test accuracy of the dense digits model", f"{accuracy:.1%}")
-st.caption(f"{net.n_parameters:,} parameters, trained for {len(net.history)} epochs.")
+state.read_url()
+
+PAGES = (
+    ("prune", "content_cut"),
+    ("train", "model_training"),
+    ("curves", "show_chart"),
+    ("lottery", "confirmation_number"),
+    ("inspect", "grid_on"),
+    ("sensitivity", "tune"),
+    ("cost", "memory"),
+    ("learn", "school"),
+)
+
+
+def sidebar() -> None:
+    """The shared controls: language first, then the model every page works on."""
+    with st.sidebar:
+        st.segmented_control(
+            t("common.language"),
+            list(LANGUAGES),
+            key="lang",
+            format_func=LANGUAGES.get,
+            required=True,
+        )
+        st.subheader(t("common.model"))
+        st.selectbox(
+            t("common.dataset"),
+            list(DATASETS),
+            key="dataset",
+            format_func=lambda k: t(f"datasets.{k}"),
+        )
+        hidden = st.text_input(
+            t("common.hidden"),
+            key="hidden",
+            max_chars=state.MAX_PARAM_LENGTH,
+            help=t("common.hidden_help"),
+        )
+        try:
+            st.session_state["_hidden_ok"] = "-".join(map(str, parse_hidden(hidden)))
+        except ValueError:
+            st.error(t("state.bad_hidden"))
+        st.selectbox(t("common.activation"), ACTIVATIONS, key="activation")
+        st.selectbox(t("common.solver"), SOLVERS, key="solver")
+        st.select_slider(t("common.learning_rate"), state.LEARNING_RATES, key="lr")
+        st.number_input(t("common.epochs"), 10, 1000, step=10, key="epochs")
+        st.number_input(t("common.seed"), 0, 9999, step=1, key="seed", help=t("common.seed_help"))
+
+
+@st.cache_resource(show_spinner=False)
+def _freeze_after_warmup() -> bool:
+    """Move start-up objects out of the garbage collector's view, once per process.
+
+    Full collections walking the long-lived modules and the default model cost more than a
+    page's own work under classroom load; frozen objects are never scanned again.
+    """
+    gc.collect()
+    gc.freeze()
+    return True
+
+
+def _home() -> None:
+    """``/`` forwards to ``/prune`` with the same query, so links can always say /prune."""
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+
+sidebar()
+pages = [
+    st.Page(
+        f"pages/{name}.py", title=t(f"common.page_{name}"), icon=f":material/{icon}:", url_path=name
+    )
+    for name, icon in PAGES
+]
+page = st.navigation([st.Page(_home, title="home", default=True, visibility="hidden"), *pages])
+state.show_notices()
+models.model(models.current_config())
+_freeze_after_warmup()
+page.run()
+state.sync_url()

@@ -1,0 +1,191 @@
+"""Trained models and scored networks, computed once and shared by every student.
+
+Training runs with a live progress bar, so it cannot sit inside ``st.cache_data`` (a
+cached function may not draw into the page). Instead ``st.cache_resource`` holds one
+``ModelStore``: an LRU of finished networks with a lock per configuration, so thirty
+students asking for the same model train it once. Networks are immutable, so sharing
+them is safe; everything derived from them (scores, curves) uses Streamlit's caches.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pandas as pd
+import streamlit as st
+
+import pruning
+from pruning import Dataset, Network, Pruner
+
+from . import state
+from .i18n import t
+
+MAX_MODELS = 16
+TTL = 3600  # seconds a derived result stays cached
+
+
+class ModelConfig(NamedTuple):
+    """Everything that decides which network gets trained (hashable: a cache key)."""
+
+    dataset: str
+    hidden: tuple[int, ...]
+    activation: str
+    solver: str
+    learning_rate: float
+    max_iter: int
+    seed: int
+
+
+def current_config() -> ModelConfig:
+    """The configuration the sidebar controls describe right now."""
+    return ModelConfig(
+        dataset=state.value("dataset"),
+        hidden=pruning.parse_hidden(st.session_state.get("_hidden_ok", "100")),
+        activation=state.value("activation"),
+        solver=state.value("solver"),
+        learning_rate=float(state.value("lr")),
+        max_iter=int(state.value("epochs")),
+        seed=int(state.value("seed")),
+    )
+
+
+class ModelStore:
+    """A small LRU of trained networks with one lock per configuration."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._models: OrderedDict[ModelConfig, Network] = OrderedDict()
+        self._locks: dict[ModelConfig, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def peek(self, key: ModelConfig) -> Network | None:
+        with self._guard:
+            if key in self._models:
+                self._models.move_to_end(key)
+                return self._models[key]
+            return None
+
+    def get(self, key: ModelConfig, build: Callable[[], Network]) -> Network:
+        """The stored network for ``key``, building it (once, under a lock) if missing."""
+        found = self.peek(key)
+        if found is not None:
+            return found
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            found = self.peek(key)
+            if found is not None:
+                return found
+            network = build()
+            with self._guard:
+                self._models[key] = network
+                while len(self._models) > self.max_entries:
+                    old, _ = self._models.popitem(last=False)
+                    self._locks.pop(old, None)
+        return network
+
+
+@st.cache_resource(show_spinner=False)
+def model_store() -> ModelStore:
+    return ModelStore(MAX_MODELS)
+
+
+@st.cache_resource(max_entries=32, ttl=TTL, show_spinner=False)
+def dataset(name: str, seed: int) -> Dataset:
+    return pruning.load_dataset(name, seed=seed)
+
+
+class _Progress:
+    """Per-epoch progress bar and, optionally, a live loss/accuracy chart (throttled)."""
+
+    def __init__(self, max_iter: int, on_history: Callable[[list], None] | None):
+        self.bar = st.progress(0.0, text=t("common.training"))
+        self.max_iter, self.on_history = max_iter, on_history
+        self.history: list = []
+        self.last_draw = 0.0
+
+    def __call__(self, epoch: int, loss: float, val_accuracy: float) -> None:
+        self.history.append((epoch, loss, val_accuracy))
+        now = time.perf_counter()
+        if now - self.last_draw < 0.2:
+            return
+        self.last_draw = now
+        text = t("common.training_epoch", epoch=epoch, loss=loss, acc=val_accuracy)
+        self.bar.progress(min(1.0, epoch / self.max_iter), text=text)
+        if self.on_history is not None:
+            self.on_history(self.history)
+
+    def done(self) -> None:
+        self.bar.empty()
+
+
+def _train(config: ModelConfig, on_epoch=None) -> Network:
+    data = dataset(config.dataset, config.seed)
+    return pruning.train(
+        data,
+        hidden=config.hidden,
+        activation=config.activation,
+        solver=config.solver,
+        learning_rate=config.learning_rate,
+        max_iter=config.max_iter,
+        seed=config.seed,
+        on_epoch=on_epoch,
+    )
+
+
+def model(config: ModelConfig, on_history: Callable[[list], None] | None = None) -> Network:
+    """The trained network for ``config``; trains it with visible progress if needed."""
+    store = model_store()
+    found = store.peek(config)
+    if found is not None:
+        return found
+
+    def build() -> Network:
+        progress = _Progress(config.max_iter, on_history)
+        try:
+            return _train(config, progress)
+        finally:
+            progress.done()
+
+    return store.get(config, build)
+
+
+def _train_quietly(config: ModelConfig) -> Network:
+    """For cached functions, which may not draw: normally the model is already stored."""
+    return model_store().get(config, lambda: _train(config))
+
+
+@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+def pruner(config: ModelConfig, strategy: str, seed: int = 0) -> Pruner:
+    """The network scored by one strategy: every sparsity then costs one comparison."""
+    return Pruner(_train_quietly(config), strategy, dataset(config.dataset, config.seed), seed)
+
+
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
+def dense_evaluation(config: ModelConfig) -> pruning.metrics.Evaluation:
+    """How the unpruned network does on the test split."""
+    data = dataset(config.dataset, config.seed)
+    return pruning.evaluate(_train_quietly(config), data.X_test, data.y_test)
+
+
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
+def curve(
+    config: ModelConfig,
+    strategies: tuple[str, ...],
+    levels: tuple[float, ...],
+    finetune_epochs: int = 0,
+    seeds: tuple[int, ...] = (0,),
+) -> pd.DataFrame:
+    """Accuracy against sparsity for some strategies: a tidy table from ``pruning.sweep``."""
+    return pruning.sweep(
+        _train_quietly(config),
+        dataset(config.dataset, config.seed),
+        list(strategies),
+        levels,
+        finetune_epochs=finetune_epochs,
+        seeds=seeds,
+    )

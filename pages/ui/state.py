@@ -1,0 +1,125 @@
+"""The dashboard's state as one declared schema, mirrored in the URL.
+
+Like TensorFlow Playground's ``state.ts``: every lesson-relevant control is declared once
+in ``PROPS`` with its default and a parser. On a session's first run the URL is read into
+``st.session_state`` (a bad value gets a short notice and the default); afterwards the
+session is the source of truth and ``sync_url`` writes every non-default value back, so
+the address bar is always a link to the current view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from pruning import DATASETS, STRATEGIES
+from pruning.network import ACTIVATIONS
+from pruning.training import SOLVERS, parse_hidden
+
+from .i18n import LANGUAGES, t
+
+MAX_PARAM_LENGTH = 40
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+
+
+def _choice(options) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in options:
+            raise ValueError
+        return text
+
+    return parse
+
+
+def _int_in(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)  # ValueError for anything but a plain integer
+        if not low <= value <= high:
+            raise ValueError
+        return value
+
+    return parse
+
+
+def _hidden(text: str) -> str:
+    return "-".join(map(str, parse_hidden(text)))
+
+
+def _learning_rate(text: str) -> float:
+    value = float(text)
+    if value not in LEARNING_RATES:
+        raise ValueError
+    return value
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One URL-backed control: its key (URL name and session key), default and parser."""
+
+    key: str
+    default: object
+    parse: Callable[[str], object]
+    hint: str  # i18n key of the notice explaining what a valid value looks like
+
+
+PROPS: tuple[Prop, ...] = (
+    Prop("dataset", "digits", _choice(DATASETS), "state.bad_choice"),
+    Prop("hidden", "100", _hidden, "state.bad_hidden"),
+    Prop("activation", "relu", _choice(ACTIVATIONS), "state.bad_choice"),
+    Prop("solver", "sgd", _choice(SOLVERS), "state.bad_choice"),
+    Prop("lr", 0.1, _learning_rate, "state.bad_choice"),
+    Prop("epochs", 500, _int_in(10, 1000), "state.bad_epochs"),
+    Prop("seed", 0, _int_in(0, 9999), "state.bad_seed"),
+    Prop("strategy", "global_magnitude", _choice(STRATEGIES), "state.bad_choice"),
+    Prop("sparsity", 90, _int_in(0, 100), "state.bad_sparsity"),
+    Prop("lang", "en", _choice(LANGUAGES), "state.bad_choice"),
+)
+BY_KEY = {p.key: p for p in PROPS}
+
+
+def read_url() -> list[str]:
+    """Load URL values into the session on its first run; return i18n keys of notices."""
+    if st.session_state.get("_state_ready"):
+        return []
+    bad = []
+    params = st.query_params
+    for prop in PROPS:
+        raw = params.get(prop.key)
+        value = prop.default
+        if raw is not None:
+            try:
+                if len(raw) > MAX_PARAM_LENGTH:
+                    raise ValueError
+                value = prop.parse(raw)
+            except (ValueError, TypeError):
+                bad.append(prop)
+        st.session_state.setdefault(prop.key, value)
+    st.session_state["_state_ready"] = True
+    st.session_state["_url_notices"] = [(p.key, p.hint) for p in bad]
+    return [p.key for p in bad]
+
+
+def show_notices() -> None:
+    """A short notice for each URL value that was refused (shown once)."""
+    for key, hint in st.session_state.pop("_url_notices", []):
+        st.toast(t("state.ignored", param=key) + " " + t(hint), icon="⚠️")
+
+
+def value(key: str):
+    """The current value of a declared control."""
+    return st.session_state.get(key, BY_KEY[key].default)
+
+
+def sync_url() -> None:
+    """Write every non-default control into the address bar, so the URL is a share link."""
+    wanted = {p.key: str(value(p.key)) for p in PROPS if value(p.key) != p.default}
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def share_link(base: str = "") -> str:
+    """The relative link to the current page and state."""
+    query = "&".join(f"{p.key}={value(p.key)}" for p in PROPS if value(p.key) != p.default)
+    return f"{base}?{query}" if query else base
