@@ -22,7 +22,7 @@ from .strategies import Strategy, get_strategy
 
 def validate_sparsity(sparsity, name: str = "sparsity") -> float:
     """A fraction in [0, 1], or a ``ValueError`` naming the bad value."""
-    if isinstance(sparsity, bool):
+    if isinstance(sparsity, bool | np.bool_):
         raise ValueError(f"{name} must be a number between 0 and 1, got {sparsity!r}")
     try:
         value = float(sparsity)
@@ -232,6 +232,12 @@ class Pruner:
         ``sparsity`` of its own entries: the per-layer sensitivity analysis.
         """
         sparsity = validate_sparsity(sparsity)
+        if layer is not None and not (
+            isinstance(layer, int | np.integer) and 0 <= layer < len(self.layer_names)
+        ):
+            raise ValueError(
+                f"layer must be an index from 0 to {len(self.layer_names) - 1}, got {layer!r}"
+            )
         ranks, sizes = self._layer_ranks if layer is not None else (self.ranks, self.sizes)
         keep = [
             r >= (round(sparsity * n) if layer in (None, i) else 0)

@@ -169,7 +169,9 @@ class Network:
         """The same architecture holding θ0, the weights before training."""
         if not self.initial_coefs:
             raise ValueError("this network does not record its initial weights")
-        return self.with_weights(self.initial_coefs, self.initial_intercepts)
+        return dataclasses.replace(
+            self, coefs=self.initial_coefs, intercepts=self.initial_intercepts, history=()
+        )
 
     # --- scikit-learn interop ------------------------------------------------------------
     def to_sklearn(self) -> MLPClassifier:

@@ -81,7 +81,7 @@ def iterative(
     rounds = max(1, int(rounds))
     current, masks, units, result = network, None, None, None
     for r in range(1, rounds + 1):
-        step = 1.0 - (1.0 - sparsity) ** (r / rounds)
+        step = sparsity if r == rounds else 1.0 - (1.0 - sparsity) ** (r / rounds)
         result = Pruner(current, strategy, data, seed, masks, units).prune(step)
         result = finetune(result, data, epochs, seed=seed + r)
         current, masks, units = result.network, result.masks, result.intercept_masks
@@ -167,18 +167,16 @@ def lottery(
     fresh = glorot_init(network.layer_sizes, network.activation, np.random.RandomState(seed + 1))
     reinit = theta0.with_weights(*fresh)
     trained, masks, units = network, None, None
-    density, rows = 1.0, []
+    level, rows = 0.0, []  # the sparsity reached so far
     for i, target in enumerate(targets):
-        while density > 1.0 - target + 1e-12:
-            density = max(density * (1.0 - prune_rate), 1.0 - target)
+        while level < target:
+            level = min(1.0 - (1.0 - level) * (1.0 - prune_rate), target)
             before = trained
-            result = Pruner(trained, "global_magnitude", data, seed, masks, units).prune(
-                1 - density
-            )
+            result = Pruner(trained, "global_magnitude", data, seed, masks, units).prune(level)
             masks, units = result.masks, result.intercept_masks
             ticket = _masked(theta0, masks, units)
             trained = train_masked(ticket, masks, units, data, epochs, seed=seed)
-            _report(progress, (i + 1 - density) / len(targets), f"round at {1 - density:.1%}")
+            _report(progress, (i + level) / len(targets), f"round at {level:.1%}")
         if masks is None:  # target 0: the dense mask
             masks = tuple(np.ones(W.shape, dtype=bool) for W in network.coefs)
             units = tuple(np.ones(b.shape, dtype=bool) for b in network.intercepts)

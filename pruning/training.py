@@ -34,11 +34,19 @@ def parse_hidden(hidden) -> tuple[int, ...]:
         if not all(p.isdigit() for p in parts):
             raise ValueError(f"hidden layers must look like '100' or '300-100', got {hidden!r}")
         hidden = [int(p) for p in parts]
-    elif isinstance(hidden, int | np.integer):
+    elif isinstance(hidden, int | np.integer) and not isinstance(hidden, bool):
         hidden = [hidden]
-    sizes = tuple(int(h) for h in hidden)
-    if not sizes or any(h < 1 for h in sizes) or any(isinstance(h, bool) for h in hidden):
-        raise ValueError(f"every hidden layer needs at least 1 unit, got {hidden!r}")
+    try:
+        sizes = tuple(hidden)
+    except TypeError:
+        raise ValueError(f"hidden layers must be whole numbers, got {hidden!r}") from None
+    if not sizes or not all(
+        isinstance(h, int | np.integer) and not isinstance(h, bool) and h >= 1 for h in sizes
+    ):
+        raise ValueError(
+            f"every hidden layer needs a whole number of at least 1 unit, got {hidden!r}"
+        )
+    sizes = tuple(int(h) for h in sizes)
     if len(sizes) > 5 or max(sizes) > 2000:
         raise ValueError(f"at most 5 hidden layers of at most 2000 units, got {sizes}")
     return sizes

@@ -1,10 +1,122 @@
-"""App tests: the dashboard runs and shows the trained model's accuracy."""
+"""App tests of the router and the Prune page: pages, slider, URL state, language, isolation."""
 
+import json
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
+PAGES = ("prune", "train", "curves", "lottery", "inspect", "sensitivity", "cost", "learn")
 
-def test_app_shows_accuracy_of_default_model():
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The Plotly figure spec of the chart with this key."""
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if element.proto.id.endswith(key) or key in element.proto.id:
+            return spec
+    raise AssertionError(f"no chart {key!r}")
+
+
+def nonzero_counts(at: AppTest) -> list[int]:
+    bars = chart(at, "counts")["data"]
+    return [int(v) for v in next(b for b in bars if b["name"] == "nonzero")["y"]]
+
+
+@pytest.mark.parametrize("sparsity", ["0", "100"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(page, sparsity):
+    at = app(sparsity=sparsity).run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+
+
+def test_default_view_is_interesting():
+    at = app().run()
     assert not at.exception
-    assert at.metric[0].value.endswith("%")
-    assert float(at.metric[0].value.rstrip("%")) > 90
+    assert at.slider(key="sparsity").value == 90
+    assert at.selectbox(key="strategy").value == "global_magnitude"
+    assert metric(at, "Weights removed") == "90.0%"
+    assert 0.8 < float(metric(at, "Test accuracy").rstrip("%")) / 100 < 0.95
+
+
+def test_slider_changes_accuracy_and_counts():
+    at = app().run()
+    at.slider(key="sparsity").set_value(0).run()
+    dense_accuracy, dense_counts = metric(at, "Test accuracy"), nonzero_counts(at)
+    assert dense_counts == [6400, 1000]
+    at.slider(key="sparsity").set_value(90).run()
+    assert metric(at, "Test accuracy") != dense_accuracy
+    assert sum(nonzero_counts(at)) == 7400 - round(0.9 * 7400)
+    assert "sparsity" not in at.query_params  # the default stays out of the link
+    at.slider(key="sparsity").set_value(50).run()
+    assert at.query_params["sparsity"] == "50"
+
+
+def test_query_params_set_the_widgets():
+    at = app(strategy="layer_magnitude", sparsity="80", hidden="20-10", seed="3").run()
+    assert not at.exception
+    assert at.selectbox(key="strategy").value == "layer_magnitude"
+    assert at.slider(key="sparsity").value == 80
+    assert at.text_input(key="hidden").value == "20-10"
+    assert at.number_input(key="seed").value == 3
+    assert nonzero_counts(at) == [64 * 20 - round(0.8 * 64 * 20), 200 - 160, 100 - 80]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sparsity": "150"},
+        {"sparsity": "<script>alert(1)</script>"},
+        {"strategy": "rm -rf"},
+        {"hidden": "9" * 500},
+        {"lang": "klingon"},
+        {"seed": "-1"},
+    ],
+)
+def test_bad_query_params_fall_back_with_a_notice(params):
+    at = app(**params).run()
+    assert not at.exception
+    assert at.slider(key="sparsity").value == 90
+    assert at.selectbox(key="strategy").value == "global_magnitude"
+    notices = [toast.value for toast in at.toast]
+    assert any("was not valid" in text for text in notices), notices
+    assert all("<script>" not in text for text in notices)
+
+
+def test_chinese_labels():
+    at = app(lang="zh").run()
+    assert not at.exception
+    assert at.title[0].value == "剪枝"
+    assert at.slider(key="sparsity").label.startswith("稀疏度")
+    assert any(m.label == "测试准确率" for m in at.metric)
+    assert chart(at, "histograms")["layout"]["title"]["text"] == "各层的权重直方图"
+
+
+def test_two_sessions_do_not_share_state():
+    first, second = app().run(), app().run()
+    first.selectbox(key="strategy").set_value("random").run()
+    first.slider(key="sparsity").set_value(95).run()
+    second.slider(key="sparsity").set_value(10).run()
+    assert second.selectbox(key="strategy").value == "global_magnitude"
+    assert metric(first, "Weights removed") == "95.0%"
+    assert metric(second, "Weights removed") == "10.0%"
+    first.run()
+    assert metric(first, "Weights removed") == "95.0%"
+    assert sum(nonzero_counts(second)) == 7400 - round(0.1 * 7400)
+
+
+def test_one_neuron_network_and_full_sparsity():
+    at = app(hidden="1", sparsity="100", strategy="neuron_l2").run()
+    assert not at.exception
+    assert any("Layer collapse" in e.value for e in at.error)

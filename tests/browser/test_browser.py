@@ -1,0 +1,80 @@
+"""The dashboard in a real browser: slider, shared links, language, and every page."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=30_000)  # a classroom laptop under load is slow; waiting is not failing
+
+METRIC = "[data-testid='stMetricValue']"
+PAGES = ("prune", "train", "curves", "lottery", "inspect", "sensitivity", "cost", "learn")
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until the script has finished and the Plotly charts have drawn."""
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=90_000)
+    expect(page.get_by_role("img", name="Running...")).to_have_count(0, timeout=90_000)
+    page.wait_for_timeout(500)  # let Plotly finish its redraw
+
+
+def counts_chart_text(page: Page) -> list[str]:
+    chart = page.locator("[data-testid='stPlotlyChart']").nth(1)
+    chart.locator(".js-plotly-plot").wait_for(timeout=30_000)
+    return chart.locator("text.bartext").all_text_contents()
+
+
+def test_slider_moves_accuracy_and_charts(page: Page, app_url: str):
+    page.goto(f"{app_url}/prune")
+    wait_for_app(page)
+    slider = page.get_by_role("slider", name=re.compile("Sparsity"))
+    expect(slider).to_have_attribute("aria-valuetext", "90%")
+    accuracy = page.locator(METRIC).first
+    before_accuracy, before_bars = accuracy.inner_text(), counts_chart_text(page)
+    slider.focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    expect(slider).to_have_attribute("aria-valuetext", "50%")
+    expect(accuracy).not_to_have_text(before_accuracy, timeout=30_000)
+    wait_for_app(page)
+    assert float(accuracy.inner_text().rstrip("%")) > float(before_accuracy.rstrip("%"))
+    assert counts_chart_text(page) != before_bars
+    assert "sparsity=50" in page.url
+
+
+def test_shared_link_restores_the_view(page: Page, app_url: str):
+    page.goto(f"{app_url}/prune?strategy=layer_magnitude&sparsity=80")
+    wait_for_app(page)
+    expect(page.get_by_role("slider", name=re.compile("Sparsity"))).to_have_attribute(
+        "aria-valuetext", "80%")
+    expect(page.get_by_role("combobox", name="Strategy")).to_have_value("Magnitude, per layer")
+    assert page.url.endswith("/prune?strategy=layer_magnitude&sparsity=80")
+
+
+def test_hostile_link_falls_back_with_a_notice(page: Page, app_url: str):
+    page.goto(f"{app_url}/prune?sparsity=%3Cscript%3Ealert(1)%3C/script%3E&strategy=nope")
+    wait_for_app(page)
+    expect(page.get_by_role("slider", name=re.compile("Sparsity"))).to_have_attribute(
+        "aria-valuetext", "90%")
+    expect(page.get_by_text("was not valid").first).to_be_visible()
+    assert page.locator("script:text('alert(1)')").count() == 0
+
+
+def test_switch_to_chinese(page: Page, app_url: str, screenshots):
+    page.goto(f"{app_url}/prune")
+    wait_for_app(page)
+    page.get_by_role("radio", name="中文").click()
+    expect(page.get_by_role("heading", name="剪枝")).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    expect(page.get_by_text("测试准确率").first).to_be_visible()
+    assert "lang=zh" in page.url
+    page.screenshot(path=screenshots / "prune-zh.png", full_page=True)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders(page: Page, app_url: str, screenshots, name):
+    page.goto(f"{app_url}/{name}")
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=screenshots / f"{name}.png", full_page=True)

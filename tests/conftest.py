@@ -1,0 +1,95 @@
+"""Shared fixtures: datasets and trained networks, each built once per test session.
+
+Training the default digits model takes about two seconds, so every test that needs it
+shares the session-scoped ``net``; property tests use the much smaller ``tiny_net``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from pruning import STRATEGIES, Pruner, load_dataset, train
+
+
+@pytest.fixture(scope="session")
+def digits():
+    return load_dataset("digits")
+
+
+@pytest.fixture(scope="session")
+def net_run(digits):
+    """The default model on digits, trained once, with every ``on_epoch`` call it made."""
+    calls = []
+    network = train(digits, on_epoch=lambda *args: calls.append(args))
+    return network, tuple(calls)
+
+
+@pytest.fixture(scope="session")
+def net(net_run):
+    return net_run[0]
+
+
+@pytest.fixture(scope="session")
+def tiny_data():
+    return load_dataset("iris")
+
+
+@pytest.fixture(scope="session")
+def tiny_net(tiny_data):
+    """Iris, two hidden layers (5, 3), ReLU: small enough for exhaustive property tests."""
+    return train(tiny_data, hidden=(5, 3), max_iter=30)
+
+
+@pytest.fixture(scope="session")
+def binary_data():
+    return load_dataset("breast_cancer")
+
+
+@pytest.fixture(scope="session")
+def binary_net(binary_data):
+    """A binary classifier: one logistic output unit, as scikit-learn builds it."""
+    return train(binary_data, hidden=(8, 4), max_iter=30)
+
+
+@pytest.fixture(scope="session")
+def tiny_pruners(tiny_net, tiny_data):
+    """One ``Pruner`` per strategy on ``tiny_net``, scored once and read at many sparsities."""
+    return {key: Pruner(tiny_net, key, tiny_data, seed=0) for key in STRATEGIES}
+
+
+@pytest.fixture(scope="session")
+def digits_pruners(net, digits):
+    """One ``Pruner`` per strategy on the default digits model."""
+    return {key: Pruner(net, key, digits, seed=0) for key in STRATEGIES}
+
+
+@pytest.fixture(scope="session")
+def small_net():
+    """``small_net(name)``: a quick (12, 6) network on a built-in dataset, trained once."""
+
+    @functools.cache
+    def make(name: str):
+        data = load_dataset(name)
+        return data, train(data, hidden=(12, 6), max_iter=20)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def snapshot():
+    """``snapshot(network)``: copies of all its arrays, to prove later it was not modified."""
+
+    def take(network) -> list[np.ndarray]:
+        arrays = (
+            *network.coefs,
+            *network.intercepts,
+            *network.initial_coefs,
+            *network.initial_intercepts,
+            network.classes,
+        )
+        return [np.array(a, copy=True) for a in arrays]
+
+    return take

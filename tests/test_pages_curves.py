@@ -1,0 +1,234 @@
+"""Train, Curves, Lottery and Sensitivity pages: they run, draw what they claim, never crash.
+
+Slow engine calls are kept small: most tests use iris with 8 hidden units. After
+``switch_page`` AppTest drops the sidebar's widget values on later reruns, so tests that
+rerun a page put the settings back into the session first (``_rerun``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages.ui import curve_figures as cf
+
+PAGES = ("train", "curves", "lottery", "sensitivity")
+SMALL = {"dataset": "iris", "hidden": "8"}
+
+
+def _t(key: str, **values) -> str:
+    return key + (" " + " ".join(f"{k}={v}" for k, v in values.items()) if values else "")
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    """Open ``/<page>`` with URL ``params``, as a student following a link would.
+
+    The language is chosen with the sidebar control instead of the URL: AppTest formats a
+    selectbox's options outside the script run (so in English), and a Chinese first run
+    would make the next run's widget lookup fail.
+    """
+    at = AppTest.from_file("../app.py", default_timeout=180)
+    lang = params.pop("lang", None)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if lang is not None:
+        at.segmented_control(key="lang").set_value(lang)
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _rerun(at: AppTest, **params: str) -> AppTest:
+    if "dataset" in params:
+        at.session_state["dataset"] = params["dataset"]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def traces(at: AppTest, key: str) -> list[dict]:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    return json.loads(chart.proto.spec)["data"]
+
+
+def numbers(values) -> list[float]:
+    """A trace's x or y: a plain list, or Plotly's base64 typed array."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"]).tolist()
+    return list(values)
+
+
+def text(at: AppTest) -> str:
+    parts = [*at.caption, *at.markdown, *at.info, *at.warning, *at.title, *at.metric]
+    return "\n".join(str(getattr(p, "value", "")) + str(getattr(p, "label", "")) for p in parts)
+
+
+# --- pure helpers ------------------------------------------------------------------------
+
+
+def test_sparsest_within_picks_sparsest_qualifying_level_per_strategy():
+    frame = pd.DataFrame(
+        {
+            "strategy": ["a"] * 4 + ["b"] * 4 + ["c"] * 2,
+            "sparsity": [0.0, 0.5, 0.8, 1.0] * 2 + [0.5, 0.5],
+            "seed": [0] * 8 + [0, 1],
+            "accuracy": [0.95, 0.945, 0.90, 0.1, 0.95, 0.93, 0.949, 0.1, 0.96, 0.90],
+            "compression": [1.0, 2.0, 5.0, math.inf] * 2 + [2.0, 2.0],
+        }
+    )
+    best = cf.sparsest_within(frame, dense=0.95, tolerance=1.0)
+    assert list(best["strategy"]) == ["a", "b", "c"]
+    assert best.loc[0, "sparsity"] == 0.5 and best.loc[0, "compression"] == 2.0
+    # b dips at 50% but recovers at 80%: the sparsest qualifying level counts
+    assert best.loc[1, "sparsity"] == 0.8 and best.loc[1, "accuracy"] == pytest.approx(0.949)
+    # c's seeds average 0.93: below the floor, so nothing qualifies
+    assert np.isnan(best.loc[2, "sparsity"])
+    # a wider tolerance admits c, and a zero tolerance needs dense accuracy exactly
+    assert cf.sparsest_within(frame, 0.95, 2.0).loc[2, "sparsity"] == 0.5
+    assert list(cf.sparsest_within(frame, 0.95, 0.0)["sparsity"][:2]) == [0.0, 0.0]
+
+
+def test_layer_ranking_puts_the_most_sensitive_layer_first():
+    frame = pd.DataFrame(
+        {
+            "layer": ["fc1"] * 3 + ["fc2"] * 3,
+            "sparsity": [0.0, 0.5, 0.9] * 2,
+            "accuracy": [0.95, 0.95, 0.94, 0.95, 0.90, 0.50],
+        }
+    )
+    ranking = cf.layer_ranking(frame, dense=0.95, tolerance=1.0)
+    assert list(ranking["layer"]) == ["fc2", "fc1"]
+    assert list(ranking["sparsity"]) == [0.0, 0.9]
+
+
+def test_lottery_trainings_follows_the_engine_rounds():
+    assert cf.lottery_trainings([0.2]) == (1, 3)
+    rounds, trainings = cf.lottery_trainings([0.5, 0.8])
+    # 0.8, 0.64, 0.512, 0.5 (stop at 50%), then 0.4, 0.32, 0.256, 0.2048, 0.2 (stop at 80%)
+    assert rounds == 9 and trainings == 9 + 4
+
+
+def test_figures_are_pure_and_drop_infinite_compression():
+    frame = pd.DataFrame(
+        {
+            "strategy": ["random"] * 3,
+            "sparsity": [0.0, 0.5, 1.0],
+            "seed": [0] * 3,
+            "accuracy": [0.9, 0.8, 0.1],
+            "compression": [1.0, 2.0, math.inf],
+        }
+    )
+    fig = cf.strategy_curves(frame, _t, {"random": "R"}, 0.9, 1.0, "T", x="compression")
+    xs = [x for trace in fig.data for x in trace.x]
+    assert all(math.isfinite(x) for x in xs) and fig.layout.xaxis.type == "log"
+    fig = cf.training_curves([(1, 2.0, 0.5), (2, 1.0, 0.8)], _t)
+    assert [list(trace.y) for trace in fig.data] == [[2.0, 1.0], [0.5, 0.8]]
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("params", [{}, {"sparsity": "100"}, {"lang": "zh"}], ids=str)
+def test_page_runs(page, params):
+    at = open_page(page, **dict(params))
+    titles = [t.value for t in at.title]
+    assert titles, "page has no title"
+    if params.get("lang") == "zh":
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text(at)), "no Chinese text"
+    if page != "lottery":
+        assert at.get("plotly_chart"), "no chart"
+        assert at.caption, "no caption"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"dataset": "breast_cancer", "hidden": "1"},  # binary: one output unit; one neuron
+        {"dataset": "moons", "hidden": "5-5-5", "lang": "zh"},
+    ],
+    ids=["binary-one-neuron", "three-layers-zh"],
+)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_survives_bad_states(page, params):
+    open_page(page, **params)
+
+
+def test_train_shows_metrics_architecture_and_curves():
+    at = open_page("train", **SMALL)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Test accuracy"].endswith("%")
+    assert metrics["Parameters"] == str(4 * 8 + 8 + 8 * 3 + 3)
+    epochs = int(metrics["Epochs run"])
+    data = traces(at, "train_curves")
+    assert len(numbers(data[0]["x"])) == epochs and len(numbers(data[1]["y"])) == epochs
+    assert "4 → 8 → 3" in text(at)
+    assert "watching only" in text(at)
+
+
+def test_curves_draw_one_line_per_strategy_with_readout_and_csv():
+    at = open_page("curves", **SMALL)
+    names = [d.get("name") for d in traces(at, "curves_chart") if d.get("mode") == "lines+markers"]
+    assert names == ["Random", "Magnitude, per layer", "Magnitude, global"]
+    body = text(at)
+    assert "Sparsest model at most 1 pt below dense accuracy" in body
+    assert body.count("sparse (") == 3
+    assert at.download_button(key="curves_csv")
+
+    at.multiselect(key="curves_strategies").set_value(["global_magnitude", "snip"])
+    at.segmented_control(key="curves_x").set_value("compression")
+    _rerun(at, **SMALL)
+    data = traces(at, "curves_chart")
+    lines = [d for d in data if d.get("mode") == "lines+markers"]
+    assert [d["name"] for d in lines] == ["Magnitude, global", "SNIP (connection sensitivity)"]
+    assert all(math.isfinite(x) and x >= 1 for d in lines for x in numbers(d["x"]))
+
+
+def test_curves_fine_tuned_with_seeds_draws_bands():
+    at = open_page("curves", **SMALL)
+    at.multiselect(key="curves_strategies").set_value(["random"])
+    at.number_input(key="curves_finetune").set_value(1)
+    at.number_input(key="curves_seeds").set_value(2)
+    _rerun(at, **SMALL)
+    data = traces(at, "curves_chart")
+    assert any(d.get("fill") == "toself" for d in data), "no mean ± std band"
+    line = next(d for d in data if d.get("mode") == "lines+markers")
+    assert numbers(line["x"]) == pytest.approx([10.0 * i for i in range(11)])
+    assert "fine-tuned 1 epochs" in json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec))
+
+
+def test_lottery_runs_only_on_the_button_and_keeps_its_result():
+    at = open_page("lottery", **SMALL)
+    assert not at.get("plotly_chart"), "the experiment must not start on page load"
+    at.multiselect(key="lottery_sparsities").set_value([50, 80])
+    at.number_input(key="lottery_epochs").set_value(5)
+    _rerun(at, **SMALL)
+    at.button(key="lottery_run").click()
+    _rerun(at, **SMALL)
+    names = [d["name"] for d in traces(at, "lottery_chart")]
+    assert names == [
+        "winning ticket (rewound to θ0)",
+        "same mask, random re-init",
+        "same mask, trained weights fine-tuned",
+    ]
+    assert "At 80%" in text(at)
+    _rerun(at, **SMALL)  # an ordinary rerun keeps the chart without running again
+    assert len(traces(at, "lottery_chart")) == 3
+
+
+def test_sensitivity_draws_one_line_per_layer():
+    at = open_page("sensitivity", dataset="iris", hidden="5-5-5")
+    names = [d.get("name") for d in traces(at, "sensitivity_chart") if d.get("mode")]
+    assert [n.split(" ")[0] for n in names] == ["fc1", "fc2", "fc3", "fc4"]
+    assert "most sensitive" in text(at) or "about the same" in text(at)
+    at.selectbox(key="sens_strategy").set_value("neuron_l1")
+    _rerun(at, dataset="iris")
+    names = [d.get("name") for d in traces(at, "sensitivity_chart") if d.get("mode")]
+    assert [n.split(" ")[0] for n in names] == ["hidden1", "hidden2", "hidden3"]
