@@ -37,3 +37,7 @@ bench: $(VENV)/.run-deps
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## Measure the dashboard: server rerun, browser slider latency against a bare page, first render.
+bench-app: $(VENV)/.dev-deps
+	$(BIN)/python tests/perf/bench_app.py

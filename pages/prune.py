@@ -78,7 +78,7 @@ def live_view() -> None:
             st.error(t("prune.collapsed", reason=result.collapse))
         _finetune_action(result, ev.accuracy)
         st.caption(t("prune.link_hint"))
-        st.code(state.share_link("prune"), language=None)
+        st.code(state.share_link("prune"), language=None, wrap_lines=True)
 
     with right:
         st.plotly_chart(

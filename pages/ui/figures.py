@@ -187,7 +187,7 @@ def pixel_survival(first_layer_mask: np.ndarray, shape: tuple[int, int], t: Tran
             "z": kept[::-1].tolist(),
             "colorscale": "Cividis",
             "zmin": 0,
-            "zmax": int(first_layer_mask.shape[1]),
+            "zmax": max(1, int(kept.max())),  # scaled to the data: sparse maps keep contrast
             "colorbar": {"title": {"text": t("fig.connections")}},
             "hovertemplate": t("fig.pixel_hover") + "<extra></extra>",
         }

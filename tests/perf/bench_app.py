@@ -1,0 +1,172 @@
+"""`make bench-app`: the dashboard's speed, measured, against a bare Streamlit page.
+
+1. Server side: a rerun of /prune after a slider change (AppTest timing).
+2. Browser: slider key press to the charts settling, /prune against a bare page with one
+   slider and one chart, measured in the same run on the same machine.
+3. Browser: first full render of /prune with a warm cache.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from conftest import LAUNCH_ARGS, _free_port  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+WATCH = """() => {
+  window.__last = 0;
+  new MutationObserver(() => { window.__last = performance.now(); })
+    .observe(document.querySelector('[data-testid=stMain]'),
+             {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+SETTLED = "(t0) => window.__last > t0 && performance.now() - window.__last > 400"
+
+
+def apptest_reruns(n: int = 20) -> list[float]:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    times = []
+    for i in range(n + 2):
+        at.slider(key="sparsity").set_value(50 + (i * 7) % 50)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return times[2:]  # the first reruns fill the caches
+
+
+class Server:
+    def __init__(self, script: str):
+        import subprocess
+
+        self.port = _free_port()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        import urllib.request
+
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{script} did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def slider_latencies(page, url: str, slider_name: str, presses: int = 15) -> list[float]:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=120_000)
+    page.wait_for_timeout(2000)
+    page.evaluate(WATCH)
+    slider = page.get_by_role("slider", name=slider_name)
+    slider.focus()
+    out = []
+    for _ in range(presses):
+        t0 = page.evaluate("performance.now()")
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(SETTLED, arg=t0, timeout=60_000, polling=50)
+        out.append((page.evaluate("window.__last") - t0) / 1000)
+    return out
+
+
+def first_render(page, url: str) -> float:
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 4",
+        timeout=120_000,
+        polling=50,
+    )
+    return time.perf_counter() - start
+
+
+def browser_figures() -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    app, bare = Server("app.py"), Server("tests/perf/bare_app.py")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            first_render(page, f"{app.url}/prune")  # warms the cache: trains the model
+            renders = [
+                first_render(
+                    browser.new_page(viewport={"width": 1400, "height": 1000}), f"{app.url}/prune"
+                )
+                for _ in range(3)
+            ]
+            bare_times = slider_latencies(page, bare.url, "Value")
+            app_times = slider_latencies(
+                page, f"{app.url}/prune", "Sparsity: share of weights removed"
+            )
+            browser.close()
+    finally:
+        app.stop()
+        bare.stop()
+    return {
+        "first_render": statistics.median(renders),
+        "bare": statistics.median(bare_times),
+        "prune": statistics.median(app_times),
+    }
+
+
+def main() -> None:
+    print(
+        f"Pruning Playground dashboard benchmarks on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    reruns = apptest_reruns()
+    print(
+        f"{'server-side rerun of /prune after a slider change (AppTest, median)':<72} "
+        f"{1000 * statistics.median(reruns):8.1f} ms  target <= 100 ms"
+    )
+    if not Path(CHROMIUM).exists():
+        print(f"(browser figures skipped: {CHROMIUM} not found)")
+        return
+    fig = browser_figures()
+    print(
+        f"{'browser: slider key press to settled charts, bare page (median)':<72} "
+        f"{1000 * fig['bare']:8.1f} ms"
+    )
+    print(
+        f"{'browser: slider key press to settled charts, /prune (median)':<72} "
+        f"{1000 * fig['prune']:8.1f} ms  ratio {fig['prune'] / fig['bare']:.2f} "
+        "(target <= 1.3)"
+    )
+    print(
+        f"{'browser: first full render of /prune, warm cache (median of 3)':<72} "
+        f"{fig['first_render']:8.2f} s   target <= 4 s"
+    )
+
+
+if __name__ == "__main__":
+    main()
