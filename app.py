@@ -47,7 +47,7 @@ def sidebar() -> None:
             t("common.dataset"),
             list(DATASETS),
             key="dataset",
-            format_func=lambda k: t(f"datasets.{k}"),
+            format_func={k: t(f"datasets.{k}") for k in DATASETS}.get,
         )
         hidden = st.text_input(
             t("common.hidden"),

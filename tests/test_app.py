@@ -41,6 +41,14 @@ def test_every_page_runs(page, sparsity):
     assert not at.exception, at.exception
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_chinese(page):
+    at = app(lang="zh").run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in at.title[0].value), at.title[0].value
+
+
 def test_default_view_is_interesting():
     at = app().run()
     assert not at.exception
