@@ -5,7 +5,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = ("prune", "train", "curves", "lottery", "inspect", "sensitivity", "cost", "learn")
+PAGES = (
+    "prune", "train", "curves", "lottery", "inspect", "sensitivity", "cost", "learn", "lessons",
+    "challenge",
+)
 
 
 def app(**params) -> AppTest:

@@ -9,7 +9,10 @@ pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)  # a classroom laptop under load is slow; waiting is not failing
 
 METRIC = "[data-testid='stMetricValue']"
-PAGES = ("prune", "train", "curves", "lottery", "inspect", "sensitivity", "cost", "learn")
+PAGES = (
+    "prune", "train", "curves", "lottery", "inspect", "sensitivity", "cost", "learn", "lessons",
+    "challenge",
+)
 
 
 def wait_for_app(page: Page) -> None:
