@@ -29,6 +29,8 @@ PAGES = (
     ("sensitivity", "tune"),
     ("cost", "memory"),
     ("learn", "school"),
+    ("lessons", "cast_for_education"),
+    ("challenge", "emoji_events"),
 )
 
 
