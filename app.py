@@ -35,7 +35,11 @@ PAGES = (
 
 
 def sidebar() -> None:
-    """The shared controls: language first, then the model every page works on."""
+    """The shared controls: language first, then the model every page works on.
+
+    A teacher's link can hide any of them with ``hide=``; hidden controls keep the
+    link's values.
+    """
     with st.sidebar:
         st.segmented_control(
             t("common.language"),
@@ -45,27 +49,35 @@ def sidebar() -> None:
             required=True,
         )
         st.subheader(t("common.model"))
-        st.selectbox(
-            t("common.dataset"),
-            list(DATASETS),
-            key="dataset",
-            format_func={k: t(f"datasets.{k}") for k in DATASETS}.get,
-        )
-        hidden = st.text_input(
-            t("common.hidden"),
-            key="hidden",
-            max_chars=state.MAX_PARAM_LENGTH,
-            help=t("common.hidden_help"),
-        )
+        controls = {
+            "dataset": lambda: st.selectbox(
+                t("common.dataset"),
+                list(DATASETS),
+                key="dataset",
+                format_func={k: t(f"datasets.{k}") for k in DATASETS}.get,
+            ),
+            "hidden": lambda: st.text_input(
+                t("common.hidden"), key="hidden", max_chars=40, help=t("common.hidden_help")
+            ),
+            "activation": lambda: st.selectbox(
+                t("common.activation"), ACTIVATIONS, key="activation"
+            ),
+            "solver": lambda: st.selectbox(t("common.solver"), SOLVERS, key="solver"),
+            "lr": lambda: st.select_slider(
+                t("common.learning_rate"), state.LEARNING_RATES, key="lr"
+            ),
+            "epochs": lambda: st.number_input(t("common.epochs"), 10, 1000, step=10, key="epochs"),
+            "seed": lambda: st.number_input(
+                t("common.seed"), 0, 9999, step=1, key="seed", help=t("common.seed_help")
+            ),
+        }
+        for key, draw in controls.items():
+            if not state.hidden(key):
+                draw()
         try:
-            st.session_state["_hidden_ok"] = "-".join(map(str, parse_hidden(hidden)))
+            st.session_state["_hidden_ok"] = "-".join(map(str, parse_hidden(state.value("hidden"))))
         except ValueError:
             st.error(t("state.bad_hidden"))
-        st.selectbox(t("common.activation"), ACTIVATIONS, key="activation")
-        st.selectbox(t("common.solver"), SOLVERS, key="solver")
-        st.select_slider(t("common.learning_rate"), state.LEARNING_RATES, key="lr")
-        st.number_input(t("common.epochs"), 10, 1000, step=10, key="epochs")
-        st.number_input(t("common.seed"), 0, 9999, step=1, key="seed", help=t("common.seed_help"))
 
 
 @st.cache_resource(show_spinner=False)

@@ -22,13 +22,17 @@ def live_view() -> None:
     """Everything the slider drives, rerun on its own when a control inside changes."""
     left, right = st.columns([1, 2], gap="large")
     with left:
-        key = st.selectbox(
-            t("prune.strategy"),
-            list(STRATEGIES),
-            key="strategy",
-            format_func=labels.get,
-            persist_state="session",
-        )
+        if state.hidden("strategy"):
+            key = state.value("strategy")
+            st.markdown(f"**{t('prune.strategy')}:** {labels[key]}")
+        else:
+            key = st.selectbox(
+                t("prune.strategy"),
+                list(STRATEGIES),
+                key="strategy",
+                format_func=labels.get,
+                persist_state="session",
+            )
         strategy = STRATEGIES[key]
         st.caption(registry_text(key, "description", strategy.description))
         threshold = None
@@ -44,16 +48,22 @@ def live_view() -> None:
                 key="threshold",
                 help=t("prune.threshold_help"),
             )
-        sparsity = st.slider(
-            t("prune.sparsity_neuron" if strategy.granularity == "neuron" else "prune.sparsity"),
-            0,
-            100,
-            step=1,
-            key="sparsity",
-            format="%d%%",
-            persist_state="session",
-            disabled=threshold is not None,
-        )
+        sparsity = state.value("sparsity")
+        if not state.hidden("sparsity"):
+            sparsity = st.slider(
+                t(
+                    "prune.sparsity_neuron"
+                    if strategy.granularity == "neuron"
+                    else "prune.sparsity"
+                ),
+                0,
+                100,
+                step=1,
+                key="sparsity",
+                format="%d%%",
+                persist_state="session",
+                disabled=threshold is not None,
+            )
 
     pruner = models.pruner(config, key)
     if threshold is not None:

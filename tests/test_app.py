@@ -131,3 +131,15 @@ def test_one_neuron_network_and_full_sparsity():
     at = app(hidden="1", sparsity="100", strategy="neuron_l2").run()
     assert not at.exception
     assert any("Layer collapse" in e.value for e in at.error)
+
+
+def test_hide_removes_the_named_controls():
+    at = app(hide="strategy,hidden,solver", strategy="snip", sparsity="70").run()
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "strategy"]
+    assert not [s for s in at.text_input if s.key == "hidden"]
+    assert not [s for s in at.selectbox if s.key == "solver"]
+    assert [s for s in at.selectbox if s.key == "activation"]
+    assert metric(at, "Weights removed") == "70.0%"
+    assert any("SNIP" in m.value for m in at.markdown)
+    assert at.query_params["hide"] == "strategy,hidden,solver"

@@ -20,7 +20,7 @@ from pruning.training import SOLVERS, parse_hidden
 
 from .i18n import LANGUAGES, t
 
-MAX_PARAM_LENGTH = 40
+MAX_PARAM_LENGTH = 120
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
 
 
@@ -54,6 +54,13 @@ def _learning_rate(text: str) -> float:
     return value
 
 
+def _hide(text: str) -> str:
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    if not all(k in HIDEABLE for k in keys):
+        raise ValueError
+    return ",".join(dict.fromkeys(keys))
+
+
 @dataclass(frozen=True)
 class Prop:
     """One URL-backed control: its key (URL name and session key), default and parser."""
@@ -75,8 +82,11 @@ PROPS: tuple[Prop, ...] = (
     Prop("strategy", "global_magnitude", _choice(STRATEGIES), "state.bad_choice"),
     Prop("sparsity", 90, _int_in(0, 100), "state.bad_sparsity"),
     Prop("lang", "en", _choice(LANGUAGES), "state.bad_choice"),
+    Prop("hide", "", _hide, "state.bad_hide"),
 )
 BY_KEY = {p.key: p for p in PROPS}
+# Controls a teacher's link can hide with ``hide=a,b`` (as in TensorFlow Playground).
+HIDEABLE = tuple(p.key for p in PROPS if p.key not in ("lang", "hide"))
 
 
 def read_url() -> list[str]:
@@ -110,6 +120,11 @@ def show_notices() -> None:
 def value(key: str):
     """The current value of a declared control."""
     return st.session_state.get(key, BY_KEY[key].default)
+
+
+def hidden(key: str) -> bool:
+    """Whether the link asked to hide the control for ``key``."""
+    return key in str(value("hide")).split(",")
 
 
 def sync_url() -> None:
