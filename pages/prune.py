@@ -20,7 +20,7 @@ st.caption(t("prune.intro"))
 @st.fragment
 def live_view() -> None:
     """Everything the slider drives, rerun on its own when a control inside changes."""
-    left, right = st.columns([1, 2], gap="large")
+    left, middle, right = st.columns([4, 4, 3], gap="large")
     with left:
         if state.hidden("strategy"):
             key = state.value("strategy")
@@ -35,6 +35,7 @@ def live_view() -> None:
             )
         strategy = STRATEGIES[key]
         st.caption(registry_text(key, "description", strategy.description))
+    with middle:
         threshold = None
         if strategy.threshold is not None and st.toggle(
             t("prune.threshold_mode"), key="threshold_mode"
@@ -72,7 +73,7 @@ def live_view() -> None:
         result = pruner.prune(sparsity / 100)
     ev = evaluate(result.network, data.X_test, data.y_test)
 
-    with left:
+    with right:
         st.metric(
             t("prune.accuracy"),
             f"{ev.accuracy:.1%}",
@@ -84,54 +85,43 @@ def live_view() -> None:
         c2.metric(
             t("prune.compression"), "∞" if result.nonzero == 0 else f"{result.compression:.1f}×"
         )
-        if result.collapsed:
-            st.error(t("prune.collapsed", reason=result.collapse))
-        _finetune_action(result, ev.accuracy)
-        st.caption(t("prune.link_hint"))
-        st.code(state.share_link("prune"), language=None, wrap_lines=True)
-
-    with right:
-        st.plotly_chart(
-            figures.weight_histograms(
-                weight_histograms(result.original, result.masks),
-                magnitude_thresholds(result.original, result.masks)
-                if key.endswith("magnitude")
-                else [None] * len(result.masks),
-                t,
-            ),
-            key="histograms",
-            config={"displayModeBar": False},
-        )
-        a, b = st.columns(2)
-        with a:
-            st.plotly_chart(
-                figures.layer_counts(result.layer_counts, t),
-                key="counts",
-                config={"displayModeBar": False},
-            )
-        with b:
-            if data.feature_shape is not None:
-                st.plotly_chart(
-                    figures.pixel_survival(result.masks[0], data.feature_shape, t),
-                    key="pixels",
-                    config={"displayModeBar": False},
-                )
-            else:
-                st.info(t("prune.no_pixels"))
-        curve = models.curve(config, (key,), CURVE_LEVELS)
-        st.plotly_chart(
-            figures.accuracy_curve(
-                curve, t, labels, marker=(result.sparsity, ev.accuracy), dense=dense.accuracy
-            ),
-            key="curve",
-            config={"displayModeBar": False},
-        )
+    if result.collapsed:
+        st.error(t("prune.collapsed", reason=result.collapse))
+    thresholds = (
+        magnitude_thresholds(result.original, result.masks)
+        if key.endswith("magnitude")
+        else [None] * len(result.masks)
+    )
+    st.plotly_chart(
+        figures.prune_overview(
+            weight_histograms(result.original, result.masks),
+            thresholds,
+            result.layer_counts,
+            result.masks[0],
+            data.feature_shape,
+            models.curve(config, (key,), CURVE_LEVELS),
+            marker=(result.sparsity, ev.accuracy),
+            dense=dense.accuracy,
+            labels=labels,
+            t=t,
+        ),
+        key="overview",
+        config={"displayModeBar": False},
+    )
+    if data.feature_shape is None:
+        st.caption(t("prune.no_pixels"))
     st.caption(
         t(
             "prune.summary",
             layers=", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts),
         )
     )
+    tune, link = st.columns(2, gap="large")
+    with tune:
+        _finetune_action(result, ev.accuracy)
+    with link:
+        st.caption(t("prune.link_hint"))
+        st.code(state.share_link("prune"), language=None, wrap_lines=True)
     state.sync_url()
 
 

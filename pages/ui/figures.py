@@ -68,63 +68,74 @@ def _axis(i: int) -> str:
     return "" if i == 1 else str(i)
 
 
-def weight_histograms(
-    histograms: Sequence[Histogram], thresholds: Sequence[float | None], t: Translate
-) -> go.Figure:
-    """Per layer: the weight distribution before pruning (grey) and what survives (blue).
+class _Panels:
+    """Several charts drawn as panels of one Plotly figure.
 
-    A magnitude cut shows as a hole around zero between two dashed threshold lines.
+    The browser redraws one figure per slider step instead of four, which is most of
+    what a step costs on a classroom laptop.
     """
-    n, gap = len(histograms), 0.06
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {"annotations": [], "shapes": []}
+        self.count = 0
+
+    def axes(self, title: str, x: tuple[float, float], y: tuple[float, float], **extra) -> str:
+        """A new pair of axes over the given paper domains; returns its suffix ("" or "2"…)."""
+        self.count += 1
+        ax = _axis(self.count)
+        self.layout[f"xaxis{ax}"] = {"domain": list(x), "anchor": f"y{ax}"} | extra.get("xaxis", {})
+        self.layout[f"yaxis{ax}"] = {"domain": list(y), "anchor": f"x{ax}"} | extra.get("yaxis", {})
+        self.layout["annotations"].append(
+            {
+                "text": f"<b>{title}</b>",
+                "x": (x[0] + x[1]) / 2,
+                "y": y[1] + 0.015,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
+        )
+        return ax
+
+    def add(self, ax: str, **trace) -> None:
+        self.data.append({"xaxis": f"x{ax}", "yaxis": f"y{ax}"} | trace)
+
+
+def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
+    n, gap = len(histograms), 0.05
     width = (1 - gap * (n - 1)) / n
-    data, layout, shapes, notes = [], {}, [], []
-    for i, (h, thr) in enumerate(zip(histograms, thresholds, strict=True), start=1):
-        ax = _axis(i)
+    for i, (h, thr) in enumerate(zip(histograms, thresholds, strict=True)):
+        left = i * (width + gap)
+        ax = panels.axes(
+            t("fig.histogram_panel", layer=h.layer),
+            (left, left + width),
+            y,
+            xaxis={"title": {"text": t("fig.weight_value")}},
+            yaxis={"title": {"text": t("fig.count") if i == 0 else ""}},
+        )
         centres = ((h.edges[:-1] + h.edges[1:]) / 2).tolist()
         bar_width = float(h.edges[1] - h.edges[0])
         for counts, name, colour in (
             (h.before, t("fig.before"), GREY),
             (h.after, t("fig.after"), BLUE),
         ):
-            data.append(
-                {
-                    "type": "bar",
-                    "x": centres,
-                    "y": counts.tolist(),
-                    "width": bar_width,
-                    "name": name,
-                    "marker": {"color": colour},
-                    "legendgroup": name,
-                    "showlegend": i == 1,
-                    "xaxis": f"x{ax}",
-                    "yaxis": f"y{ax}",
-                }
+            panels.add(
+                ax,
+                type="bar",
+                x=centres,
+                y=counts.tolist(),
+                width=bar_width,
+                name=name,
+                marker={"color": colour},
+                legendgroup=name,
+                showlegend=i == 0,
             )
-        left = (i - 1) * (width + gap)
-        layout[f"xaxis{ax}"] = {
-            "domain": [left, left + width],
-            "anchor": f"y{ax}",
-            "title": {"text": t("fig.weight_value")},
-        }
-        layout[f"yaxis{ax}"] = {
-            "anchor": f"x{ax}",
-            "title": {"text": t("fig.count") if i == 1 else ""},
-        }
-        notes.append(
-            {
-                "text": h.layer,
-                "x": left + width / 2,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 12},
-            }
-        )
         if thr is not None:
-            shapes += [
+            panels.layout["shapes"] += [
                 {
                     "type": "line",
                     "xref": f"x{ax}",
@@ -137,69 +148,173 @@ def weight_histograms(
                 }
                 for x in (-thr, thr)
             ]
-    layout |= {
-        "barmode": "overlay",
-        "shapes": shapes,
-        "annotations": notes,
-        "title": {"text": t("fig.histograms_title")},
-        "margin": {"l": 10, "r": 10, "t": 95, "b": 10},
-    }
-    return figure(data, layout)
 
 
-def layer_counts(counts: Sequence[LayerCount], t: Translate) -> go.Figure:
-    """Nonzero against total weights per layer, labelled with the density."""
+def _counts_panel(panels, counts, t, x, y) -> None:
+    ax = panels.axes(t("fig.counts_panel"), x, y, yaxis={"title": {"text": t("fig.weights")}})
     layers = [c.layer for c in counts]
-    data = [
-        {
-            "type": "bar",
-            "x": layers,
-            "y": [c.total for c in counts],
-            "name": t("fig.total"),
-            "marker": {"color": GREY},
-        },
-        {
-            "type": "bar",
-            "x": layers,
-            "y": [c.nonzero for c in counts],
-            "name": t("fig.nonzero"),
-            "marker": {"color": BLUE},
-            "text": [f"{c.density:.1%}" for c in counts],
-            "textposition": "outside",
-        },
-    ]
-    return figure(
-        data,
-        {
-            "barmode": "overlay",
-            "title": {"text": t("fig.counts_title")},
-            "yaxis": {"title": {"text": t("fig.weights")}},
-        },
+    panels.add(
+        ax,
+        type="bar",
+        x=layers,
+        y=[c.total for c in counts],
+        name=t("fig.total"),
+        marker={"color": GREY},
+    )
+    panels.add(
+        ax,
+        type="bar",
+        x=layers,
+        y=[c.nonzero for c in counts],
+        name=t("fig.nonzero"),
+        marker={"color": BLUE},
+        text=[f"{c.density:.1%}" for c in counts],
+        textposition="outside",
+        cliponaxis=False,
     )
 
 
-def pixel_survival(first_layer_mask: np.ndarray, shape: tuple[int, int], t: Translate) -> go.Figure:
-    """For image inputs: how many first-layer connections each input pixel keeps."""
+def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
+    ax = panels.axes(
+        t("fig.pixels_title"),
+        x,
+        y,
+        xaxis={"showticklabels": False, "showgrid": False},
+        yaxis={"showticklabels": False, "showgrid": False},
+    )
+    panels.layout[f"yaxis{ax}"]["scaleanchor"] = f"x{ax}"  # square pixels
     kept = first_layer_mask.sum(axis=1).reshape(shape)
-    data = [
-        {
-            "type": "heatmap",
-            "z": kept[::-1].tolist(),
-            "colorscale": "Cividis",
-            "zmin": 0,
-            "zmax": max(1, int(kept.max())),  # scaled to the data: sparse maps keep contrast
-            "colorbar": {"title": {"text": t("fig.connections")}},
-            "hovertemplate": t("fig.pixel_hover") + "<extra></extra>",
-        }
-    ]
+    panels.add(
+        ax,
+        type="heatmap",
+        z=kept[::-1].tolist(),
+        colorscale="Cividis",
+        zmin=0,
+        zmax=max(1, int(kept.max())),  # scaled to the data: sparse maps keep contrast
+        colorbar={
+            "title": {"text": t("fig.connections")},
+            "x": x[1] + 0.005,
+            "y": sum(y) / 2,
+            "len": y[1] - y[0],
+            "thickness": 12,
+        },
+        hovertemplate=t("fig.pixel_hover") + "<extra></extra>",
+        showlegend=False,
+    )
+
+
+def prune_overview(
+    histograms: Sequence[Histogram],
+    thresholds: Sequence[float | None],
+    counts: Sequence[LayerCount],
+    first_layer_mask: np.ndarray,
+    feature_shape: tuple[int, int] | None,
+    curve: pd.DataFrame,
+    marker: tuple[float, float],
+    dense: float,
+    labels: dict[str, str],
+    t: Translate,
+) -> go.Figure:
+    """The Prune page in one figure: per-layer weight histograms (with the magnitude cut
+    as dashed lines) on top; surviving weights per layer, the input-pixel survival map
+    (image data only) and the accuracy-vs-sparsity curve with the current point below."""
+    panels = _Panels()
+    _histogram_panels(panels, histograms, thresholds, t, (0.6, 0.93))
+    bottom = (0.0, 0.4)
+    if feature_shape is not None:
+        _counts_panel(panels, counts, t, (0.0, 0.22), bottom)
+        _pixel_panel(panels, first_layer_mask, feature_shape, t, (0.29, 0.45), bottom)
+        curve_x = (0.62, 1.0)
+    else:
+        _counts_panel(panels, counts, t, (0.0, 0.4), bottom)
+        curve_x = (0.5, 1.0)
+    ax = panels.axes(t("fig.curve_panel"), curve_x, bottom)
+    _curve_traces(panels, ax, curve, labels, "sparsity", marker, dense, t)
+    panels.layout[f"xaxis{ax}"]["title"] = {"text": t("fig.sparsity_pct")}
+    panels.layout[f"yaxis{ax}"] |= {
+        "range": [0, 1.05],
+        "tickformat": ".0%",
+        "title": {"text": t("fig.accuracy")},
+    }
     return figure(
-        data,
-        {
-            "title": {"text": t("fig.pixels_title")},
-            "xaxis": {"showticklabels": False},
-            "yaxis": {"showticklabels": False, "scaleanchor": "x"},
+        panels.data,
+        panels.layout
+        | {
+            "barmode": "overlay",
+            "height": 720,
+            "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         },
     )
+
+
+def _curve_traces(panels, ax, frame, labels, x, marker, dense, t) -> None:
+    """Accuracy lines (mean ± std band over seeds), the dense line and the current point."""
+    for i, key in enumerate(dict.fromkeys(frame["strategy"])):
+        colour = PALETTE[i % len(PALETTE)]
+        rows = frame[frame["strategy"] == key]
+        stats = rows.groupby(x)["accuracy"].agg(["mean", "std"]).fillna(0.0).sort_index()
+        xs = stats.index.to_numpy() * (100 if x == "sparsity" else 1)
+        mean, std = stats["mean"].to_numpy(), stats["std"].to_numpy()
+        if (std > 0).any():
+            panels.add(
+                ax,
+                type="scatter",
+                x=np.concatenate([xs, xs[::-1]]).tolist(),
+                y=np.concatenate([mean + std, (mean - std)[::-1]]).tolist(),
+                fill="toself",
+                fillcolor=colour,
+                opacity=0.2,
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=key,
+            )
+        panels.add(
+            ax,
+            type="scatter",
+            x=xs.tolist(),
+            y=mean.tolist(),
+            mode="lines+markers",
+            name=labels.get(key, key),
+            line={"color": colour},
+            legendgroup=key,
+        )
+    if dense is not None:
+        panels.layout["shapes"].append(
+            {
+                "type": "line",
+                "xref": f"x{ax} domain",
+                "yref": f"y{ax}",
+                "x0": 0,
+                "x1": 1,
+                "y0": dense,
+                "y1": dense,
+                "line": {"dash": "dot", "color": BLACK},
+            }
+        )
+        panels.layout["annotations"].append(
+            {
+                "text": t("fig.dense"),
+                "xref": f"x{ax} domain",
+                "yref": f"y{ax}",
+                "x": 0,
+                "y": dense,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+            }
+        )
+    if marker is not None:
+        panels.add(
+            ax,
+            type="scatter",
+            x=[marker[0] * 100],
+            y=[marker[1]],
+            mode="markers",
+            name=t("fig.you"),
+            marker={"size": 14, "color": VERMILION, "symbol": "diamond"},
+        )
 
 
 def accuracy_curve(
@@ -216,86 +331,15 @@ def accuracy_curve(
     With several seeds, the mean is drawn with a ±1 std band. ``marker`` marks the
     current slider position; ``dense`` draws the unpruned accuracy for reference.
     """
-    data = []
-    for i, key in enumerate(dict.fromkeys(frame["strategy"])):
-        colour = PALETTE[i % len(PALETTE)]
-        rows = frame[frame["strategy"] == key]
-        stats = rows.groupby(x)["accuracy"].agg(["mean", "std"]).fillna(0.0).sort_index()
-        xs = stats.index.to_numpy() * (100 if x == "sparsity" else 1)
-        mean, std = stats["mean"].to_numpy(), stats["std"].to_numpy()
-        if (std > 0).any():
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": np.concatenate([xs, xs[::-1]]).tolist(),
-                    "y": np.concatenate([mean + std, (mean - std)[::-1]]).tolist(),
-                    "fill": "toself",
-                    "fillcolor": colour,
-                    "opacity": 0.2,
-                    "line": {"width": 0},
-                    "hoverinfo": "skip",
-                    "showlegend": False,
-                    "legendgroup": key,
-                }
-            )
-        data.append(
-            {
-                "type": "scatter",
-                "x": xs.tolist(),
-                "y": mean.tolist(),
-                "mode": "lines+markers",
-                "name": labels.get(key, key),
-                "line": {"color": colour},
-                "legendgroup": key,
-            }
-        )
-    shapes, notes = [], []
-    if dense is not None:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "paper",
-                "x0": 0,
-                "x1": 1,
-                "y0": dense,
-                "y1": dense,
-                "line": {"dash": "dot", "color": BLACK},
-            }
-        )
-        notes.append(
-            {
-                "text": t("fig.dense"),
-                "xref": "paper",
-                "x": 0,
-                "y": dense,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-            }
-        )
-    if marker is not None:
-        data.append(
-            {
-                "type": "scatter",
-                "x": [marker[0] * 100],
-                "y": [marker[1]],
-                "mode": "markers",
-                "name": t("fig.you"),
-                "marker": {"size": 14, "color": VERMILION, "symbol": "diamond"},
-            }
-        )
+    panels = _Panels()
+    ax = panels.axes("", (0, 1), (0, 1))
+    panels.layout["annotations"].clear()
+    _curve_traces(panels, ax, frame, labels, x, marker, dense, t)
     xtitle = t("fig.sparsity_pct") if x == "sparsity" else t("fig.compression")
-    return figure(
-        data,
-        {
-            "title": {"text": t("fig.curve_title")},
-            "shapes": shapes,
-            "annotations": notes,
-            "xaxis": {"title": {"text": xtitle}, "type": "log" if log_x else "linear"},
-            "yaxis": {
-                "title": {"text": t("fig.accuracy")},
-                "range": [0, 1.02],
-                "tickformat": ".0%",
-            },
-        },
-    )
+    panels.layout["xaxis"] |= {"title": {"text": xtitle}, "type": "log" if log_x else "linear"}
+    panels.layout["yaxis"] |= {
+        "title": {"text": t("fig.accuracy")},
+        "range": [0, 1.02],
+        "tickformat": ".0%",
+    }
+    return figure(panels.data, panels.layout | {"title": {"text": t("fig.curve_title")}})
