@@ -170,13 +170,14 @@ def _counts_panel(panels, counts, t, x, y) -> None:
         marker={"color": BLUE},
         text=[f"{c.density:.1%}" for c in counts],
         textposition="outside",
+        textfont={"color": BLACK},
         cliponaxis=False,
     )
 
 
 def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
     ax = panels.axes(
-        t("fig.pixels_title"),
+        t("fig.pixels_panel"),
         x,
         y,
         xaxis={"showticklabels": False, "showgrid": False},
@@ -196,7 +197,7 @@ def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
             "x": x[1] + 0.005,
             "y": sum(y) / 2,
             "len": y[1] - y[0],
-            "thickness": 12,
+            "thickness": 10,
         },
         hovertemplate=t("fig.pixel_hover") + "<extra></extra>",
         showlegend=False,
