@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import figures, models, state
+from pages.ui import figures, models, state, transfer
 from pages.ui.i18n import registry_text, t
 from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
 
@@ -66,11 +66,15 @@ def live_view() -> None:
                 disabled=threshold is not None,
             )
 
-    pruner = models.pruner(config, key)
-    if threshold is not None:
-        result = pruner.prune(threshold=threshold)
+    result = transfer.uploaded_result(config, key)
+    if result is None:
+        pruner = models.pruner(config, key)
+        if threshold is not None:
+            result = pruner.prune(threshold=threshold)
+        else:
+            result = pruner.prune(sparsity / 100)
     else:
-        result = pruner.prune(sparsity / 100)
+        st.info(t("transfer.custom_note"))
     ev = evaluate(result.network, data.X_test, data.y_test)
 
     with right:
@@ -122,6 +126,8 @@ def live_view() -> None:
     with link:
         st.caption(t("prune.link_hint"))
         st.code(state.share_link("prune"), language=None, wrap_lines=True)
+    with st.expander(t("transfer.download_section")):
+        transfer.downloads(result, ev.accuracy)
     state.sync_url()
 
 
@@ -141,4 +147,7 @@ def _finetune_action(result, accuracy: float) -> None:
         st.success(t("prune.finetuned", epochs=epochs, before=accuracy, after=done[1]))
 
 
+transfer.uploaded_banner()
 live_view()
+with st.expander(t("transfer.upload_section")):
+    transfer.uploader()

@@ -24,7 +24,14 @@ threadpool_limits(limits=int(os.environ.get("PRUNING_BLAS_THREADS", "1")), user_
 from .compact import compact
 from .cost import latency, storage
 from .data import DATASETS, Dataset, from_csv, load_dataset
-from .masks import Pruner, PruneResult, collapse_reason, prune, validate_sparsity
+from .masks import (
+    Pruner,
+    PruneResult,
+    apply_masks,
+    collapse_reason,
+    prune,
+    validate_sparsity,
+)
 from .metrics import evaluate, flops, magnitude_thresholds, weight_histograms
 from .network import Network
 from .schedules import (
@@ -53,6 +60,7 @@ __all__ = [
     "Pruner",
     "Strategy",
     "__version__",
+    "apply_masks",
     "collapse_reason",
     "compact",
     "evaluate",

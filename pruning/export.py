@@ -37,7 +37,8 @@ def export_meta(result: PruneResult, accuracy: float | None = None) -> dict:
         "strategy": result.strategy,
         "sparsity": result.sparsity,
         "weight_sparsity": result.weight_sparsity,
-        "seed": result.meta.get("seed", cfg.get("seed")),
+        "seed": cfg.get("seed"),  # trains the network and splits the data
+        "prune_seed": result.meta.get("seed", 0),  # draws random scores and SNIP's batch
         "accuracy": accuracy,
         "classes": [c.item() if hasattr(c, "item") else c for c in result.network.classes],
         "version": __version__,
@@ -153,6 +154,11 @@ def _validate(arrays: dict) -> ModelFile:
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
             raise ValueError(f"layer {i} holds NaN or infinite values")
     return ModelFile(tuple(coefs), tuple(intercepts), tuple(masks), meta)
+
+
+def skops_bytes(network: Network) -> bytes:
+    """A fitted ``MLPClassifier`` holding ``network``'s weights, as ``.skops`` file bytes."""
+    return sio.dumps(network.to_sklearn())
 
 
 def save_skops(network: Network, path) -> None:

@@ -269,26 +269,54 @@ class Pruner:
         return self._result(masks, units, sparsity, threshold)
 
     def _result(self, masks, units, sparsity, threshold) -> PruneResult:
-        net = self.network
-        if all(m.all() for m in masks) and all(u.all() for u in units):
-            pruned = net
-        else:
-            pruned = net.with_weights(
-                [_frozen_product(W, m) for W, m in zip(net.coefs, masks, strict=True)],
-                [_frozen_product(b, u) for b, u in zip(net.intercepts, units, strict=True)],
-            )
-        for m in (*masks, *units):
-            m.flags.writeable = False
-        return PruneResult(
-            original=net,
-            network=pruned,
-            strategy=self.strategy.key,
-            sparsity=sparsity,
-            masks=tuple(masks),
-            intercept_masks=tuple(units),
-            threshold=threshold,
-            meta={"seed": self.seed},
+        return apply_masks(
+            self.network, masks, units, self.strategy.key, sparsity, threshold, {"seed": self.seed}
         )
+
+
+def apply_masks(
+    network: Network,
+    masks,
+    intercept_masks=None,
+    strategy: str = "custom",
+    sparsity: float | None = None,
+    threshold: float | None = None,
+    meta: dict | None = None,
+) -> PruneResult:
+    """Prune ``network`` with given masks, such as masks read back from a model file.
+
+    ``sparsity`` defaults to the weight sparsity the masks achieve.
+    """
+    masks = [np.array(m, dtype=bool) for m in masks]
+    if [m.shape for m in masks] != [W.shape for W in network.coefs]:
+        raise ValueError("the masks do not have the network's weight shapes")
+    units = [
+        np.ones(b.shape, dtype=bool)
+        if intercept_masks is None
+        else np.array(intercept_masks[i], dtype=bool)
+        for i, b in enumerate(network.intercepts)
+    ]
+    if all(m.all() for m in masks) and all(u.all() for u in units):
+        pruned = network
+    else:
+        pruned = network.with_weights(
+            [_frozen_product(W, m) for W, m in zip(network.coefs, masks, strict=True)],
+            [_frozen_product(b, u) for b, u in zip(network.intercepts, units, strict=True)],
+        )
+    for m in (*masks, *units):
+        m.flags.writeable = False
+    if sparsity is None:
+        sparsity = 1.0 - sum(int(m.sum()) for m in masks) / network.n_weights
+    return PruneResult(
+        original=network,
+        network=pruned,
+        strategy=strategy,
+        sparsity=sparsity,
+        masks=tuple(masks),
+        intercept_masks=tuple(units),
+        threshold=threshold,
+        meta=meta or {},
+    )
 
 
 def _frozen_product(a: np.ndarray, keep: np.ndarray) -> np.ndarray:

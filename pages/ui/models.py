@@ -9,6 +9,7 @@ them is safe; everything derived from them (scores, curves) uses Streamlit's cac
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import OrderedDict
@@ -40,17 +41,31 @@ class ModelConfig(NamedTuple):
     seed: int
 
 
-def current_config() -> ModelConfig:
-    """The configuration the sidebar controls describe right now."""
+def current_config(**overrides) -> ModelConfig:
+    """The configuration the sidebar controls describe right now (or with ``overrides``,
+    URL-state values that are about to be applied)."""
+
+    def value(key: str):
+        return overrides[key] if key in overrides else state.value(key)
+
+    hidden = overrides.get("hidden", st.session_state.get("_hidden_ok", "100"))
     return ModelConfig(
-        dataset=state.value("dataset"),
-        hidden=pruning.parse_hidden(st.session_state.get("_hidden_ok", "100")),
-        activation=state.value("activation"),
-        solver=state.value("solver"),
-        learning_rate=float(state.value("lr")),
-        max_iter=int(state.value("epochs")),
-        seed=int(state.value("seed")),
+        dataset=value("dataset"),
+        hidden=pruning.parse_hidden(hidden),
+        activation=value("activation"),
+        solver=value("solver"),
+        learning_rate=float(value("lr")),
+        max_iter=int(value("epochs")),
+        seed=int(value("seed")),
     )
+
+
+def weight_shapes(config: ModelConfig) -> list[tuple[int, int]]:
+    """The weight-matrix shapes a configuration produces, without training it."""
+    data = dataset(config.dataset, config.seed)
+    outputs = 1 if data.n_classes == 2 else data.n_classes
+    sizes = (data.n_features, *config.hidden, outputs)
+    return list(itertools.pairwise(sizes))
 
 
 class ModelStore:
