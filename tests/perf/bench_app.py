@@ -101,11 +101,8 @@ def slider_latencies(page, url: str, slider_name: str, presses: int = 15) -> lis
 def first_render(page, url: str) -> float:
     start = time.perf_counter()
     page.goto(url)
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 4",
-        timeout=120_000,
-        polling=50,
-    )
+    page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=120_000)
+    page.wait_for_selector("[data-testid=stMetricValue]", timeout=120_000)
     return time.perf_counter() - start
 
 
