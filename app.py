@@ -106,7 +106,8 @@ pages = [
 ]
 page = st.navigation([st.Page(_home, title="home", default=True, visibility="hidden"), *pages])
 state.show_notices()
-models.model(models.current_config())
+if page.url_path != "train":  # the Train page trains with a live loss curve of its own
+    models.model(models.current_config())
 _freeze_after_warmup()
 page.run()
 state.sync_url()

@@ -31,11 +31,10 @@ format_labels = {f: t(f"cost.format_{f}") for f in (*FORMATS, "unpruned")}
 run = st.session_state.get("_cost_run", 0)  # bumped by "Measure again"
 
 
-@st.cache_resource(show_spinner=False)
-def _results() -> models.ModelStore:
+def _results() -> models.SharedStore:
     """Finished measurements, shared by all sessions, computed once per key under a lock
     (so a classroom does not time the same thing thirty times at once)."""
-    return models.ModelStore(32)
+    return models.shared_store("cost", 32)
 
 
 def _with_progress(key: tuple, jobs: list) -> list:

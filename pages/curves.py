@@ -1,5 +1,195 @@
-"""Placeholder."""
+"""Curves: accuracy against sparsity for several strategies, one-shot or fine-tuned."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("curves")
+import pruning
+from pages.ui import curve_figures as cf
+from pages.ui import models
+from pages.ui.i18n import registry_text, t
+from pruning import STRATEGIES
+
+ONE_SHOT_LEVELS = tuple(i / 20 for i in range(21))  # 0, 5, ..., 100 %
+FINETUNED_LEVELS = tuple(i / 10 for i in range(11))  # fine-tuning costs epochs per level
+DEFAULT_STRATEGIES = ["random", "layer_magnitude", "global_magnitude"]
+MAX_FINETUNE_EPOCHS = 20
+SHARED_ENTRIES = 128  # fine-tuned (config, strategy, ...) tables kept for every student
+CAPTION_SPARSITY = 0.9
+
+config = models.current_config()
+dense = models.dense_evaluation(config)
+labels = {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}
+
+st.title(t("curves.title"))
+st.caption(t("curves.intro"))
+
+
+def _results() -> models.SharedStore[pd.DataFrame]:
+    """Finished tables, shared by every student (results are never modified)."""
+    return models.shared_store("curves", SHARED_ENTRIES)
+
+
+def finetuned_curves(strategies: tuple[str, ...], epochs: int, seeds: tuple[int, ...], slot):
+    """Sweep with fine-tuning, one strategy at a time so each is computed (and kept) once.
+
+    Runs outside Streamlit's caches so the progress bar can draw into ``slot``; results
+    live in this session and in a shared dict, keyed by everything that decides them.
+    """
+    keys = {s: (config, s, FINETUNED_LEVELS, epochs, seeds) for s in strategies}
+    parts = {s: _results().peek(k) for s, k in keys.items()}
+    missing = [s for s, frame in parts.items() if frame is None]
+    if missing:
+        net = models.model(config)
+        data = models.dataset(config.dataset, config.seed)
+        bar = slot.progress(0.0)
+        for i, s in enumerate(missing):
+            text = t(
+                "curves.progress",
+                strategy=labels[s],
+                i=i + 1,
+                n=len(missing),
+                levels=len(FINETUNED_LEVELS) * len(seeds),
+                epochs=epochs,
+            )
+            bar.progress(i / len(missing), text=text)
+
+            def report(fraction: float, _message: str, i=i, text=text) -> None:
+                bar.progress(min(1.0, (i + fraction) / len(missing)), text=text)
+
+            frame = pruning.sweep(
+                net,
+                data,
+                [s],
+                FINETUNED_LEVELS,
+                finetune_epochs=epochs,
+                seeds=seeds,
+                progress=report,
+            )
+            _results().put(keys[s], frame)
+            parts[s] = frame
+        slot.empty()
+    return pd.concat([parts[s] for s in strategies], ignore_index=True)
+
+
+left, right = st.columns([1, 2], gap="large")
+with left:
+    strategies = st.pills(
+        t("curves.strategies"),
+        list(STRATEGIES),
+        selection_mode="multi",
+        default=DEFAULT_STRATEGIES,
+        wrap=True,
+        format_func=labels.get,
+        key="curves_strategies",
+        persist_state="session",
+    )
+    a, b = st.columns(2)
+    epochs = a.number_input(
+        t("curves.finetune_epochs"),
+        0,
+        MAX_FINETUNE_EPOCHS,
+        0,
+        step=1,
+        key="curves_finetune",
+        help=t("curves.finetune_help"),
+        persist_state="session",
+    )
+    n_seeds = b.number_input(
+        t("curves.seeds"),
+        1,
+        5,
+        1,
+        step=1,
+        key="curves_seeds",
+        help=t("curves.seeds_help"),
+        persist_state="session",
+    )
+    x_axis = st.segmented_control(
+        t("curves.x_axis"),
+        ["sparsity", "compression"],
+        default="sparsity",
+        format_func=lambda k: t(f"curves.x_{k}"),
+        required=True,
+        key="curves_x",
+        persist_state="session",
+    )
+    tolerance = st.number_input(
+        t("curves.tolerance"),
+        0.0,
+        20.0,
+        1.0,
+        step=0.5,
+        format="%.1f",
+        key="curves_tolerance",
+        help=t("curves.tolerance_help"),
+        persist_state="session",
+    )
+
+if not strategies:
+    with right:
+        st.info(t("curves.pick_one"))
+    st.stop()
+
+epochs, seeds = int(epochs), tuple(range(int(n_seeds)))
+with right:
+    slot = st.empty()
+    if epochs == 0:
+        with slot, st.spinner(t("curves.computing")):
+            frame = models.curve(config, tuple(strategies), ONE_SHOT_LEVELS, 0, seeds)
+    else:
+        frame = finetuned_curves(tuple(strategies), epochs, seeds, slot)
+    title = (
+        t("curves.fig_title_finetuned", epochs=epochs) if epochs else t("curves.fig_title_oneshot")
+    )
+    st.plotly_chart(
+        cf.strategy_curves(frame, t, labels, dense.accuracy, float(tolerance), title, x=x_axis),
+        key="curves_chart",
+        config=cf.CONFIG,
+    )
+    at = cf.accuracy_at(frame, CAPTION_SPARSITY)
+    st.caption(
+        t(
+            "curves.summary",
+            dense=dense.accuracy,
+            sparsity=float(at["sparsity"].iloc[0]),
+            values=", ".join(
+                f"{labels[r.strategy]} {r.accuracy:.1%}" for r in at.itertuples(index=False)
+            ),
+            seeds=len(seeds),
+        )
+    )
+    if x_axis == "compression":
+        st.caption(t("curves.compression_note"))
+    st.download_button(
+        t("curves.download"),
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"curves_{config.dataset}_{'-'.join(map(str, config.hidden))}.csv",
+        mime="text/csv",
+        key="curves_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+with left:
+    st.markdown(f"**{t('curves.readout_title', tol=float(tolerance), dense=dense.accuracy)}**")
+    best = cf.sparsest_within(frame, dense.accuracy, float(tolerance))
+    lines = []
+    for r in best.itertuples(index=False):
+        if pd.isna(r.sparsity):
+            lines.append(t("curves.readout_none", strategy=labels[r.strategy]))
+        else:
+            lines.append(
+                t(
+                    "curves.readout_line",
+                    strategy=labels[r.strategy],
+                    sparsity=r.sparsity,
+                    compression=r.compression,
+                    accuracy=r.accuracy,
+                )
+            )
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    if any(STRATEGIES[s].granularity == "neuron" for s in strategies):
+        st.caption(t("curves.neuron_note"))
+    if len(seeds) > 1 and epochs == 0 and any(STRATEGIES[s].deterministic for s in strategies):
+        st.caption(t("curves.deterministic_note"))
+    st.caption(t("curves.read_hint"))

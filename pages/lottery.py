@@ -1,5 +1,141 @@
-"""Placeholder."""
+"""Lottery: Frankle & Carbin's lottery-ticket experiment on the student's network."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("lottery")
+import pruning
+from pages.ui import curve_figures as cf
+from pages.ui import models
+from pages.ui.i18n import t
+
+SPARSITY_OPTIONS = (20, 50, 80, 90, 95, 98, 99)
+DEFAULT_SPARSITIES = [50, 80, 90, 95, 98]
+PRUNE_RATE = 0.2  # pruning.lottery's default: each round removes 20% of the survivors
+SHARED_ENTRIES = 64
+
+config = models.current_config()
+dense = models.dense_evaluation(config)
+labels = {v: t(f"lottery.variant_{v}") for v in cf.LOTTERY_VARIANTS}
+
+st.title(t("lottery.title"))
+st.caption(t("lottery.intro"))
+st.markdown(t("lottery.procedure", rate=PRUNE_RATE))
+
+
+def _results() -> models.SharedStore[pd.DataFrame]:
+    """Finished tables, shared by every student (results are never modified)."""
+    return models.shared_store("lottery", SHARED_ENTRIES)
+
+
+def run_experiment(levels: tuple[float, ...], epochs: int) -> pd.DataFrame:
+    """Run ``pruning.lottery`` with a progress bar (seconds to minutes: never on page load)."""
+    net = models.model(config)
+    data = models.dataset(config.dataset, config.seed)
+    bar = st.progress(0.0, text=t("lottery.progress", fraction=0.0))
+
+    def report(fraction: float, _message: str) -> None:
+        bar.progress(min(1.0, fraction), text=t("lottery.progress", fraction=fraction))
+
+    try:
+        return pruning.lottery(
+            net,
+            data,
+            levels,
+            prune_rate=PRUNE_RATE,
+            epochs=epochs,
+            seed=config.seed,
+            progress=report,
+        )
+    finally:
+        bar.empty()
+
+
+left, right = st.columns([1, 2], gap="large")
+with left:
+    chosen = st.pills(
+        t("lottery.sparsities"),
+        SPARSITY_OPTIONS,
+        selection_mode="multi",
+        default=DEFAULT_SPARSITIES,
+        wrap=True,
+        format_func=lambda s: f"{s}%",
+        key="lottery_sparsities",
+        help=t("lottery.sparsities_help"),
+        persist_state="session",
+    )
+    epochs = int(
+        st.number_input(
+            t("lottery.epochs"),
+            1,
+            100,
+            20,
+            step=5,
+            key="lottery_epochs",
+            help=t("lottery.epochs_help"),
+            persist_state="session",
+        )
+    )
+    levels = tuple(s / 100 for s in sorted(chosen))
+    if levels:
+        rounds, trainings = cf.lottery_trainings(levels, PRUNE_RATE)
+        st.caption(t("lottery.cost", rounds=rounds, trainings=trainings, epochs=epochs))
+    clicked = st.button(
+        t("lottery.run"),
+        type="primary",
+        key="lottery_run",
+        disabled=not levels,
+        icon=":material/play_arrow:",
+    )
+
+key = (config, levels, epochs)
+frame = _results().peek(key) if levels else None
+with right:
+    if clicked and levels and frame is None:
+        frame = run_experiment(levels, epochs)
+        _results().put(key, frame)
+    stale = False
+    if frame is not None:
+        st.session_state["_lottery_last"] = key
+    else:  # keep showing this network's last run until the student presses Run again
+        last = st.session_state.get("_lottery_last")
+        if last is not None and last[0] == config:
+            frame, stale = _results().peek(last), True
+    if frame is None:
+        st.info(t("lottery.press_run"), icon=":material/science:")
+    else:
+        if stale:
+            st.warning(t("lottery.stale"), icon=":material/history:")
+        st.plotly_chart(
+            cf.lottery_curves(frame, t, labels, dense.accuracy),
+            key="lottery_chart",
+            config=cf.CONFIG,
+        )
+        means = frame.groupby(["sparsity", "variant"])["accuracy"].mean().unstack()
+        st.caption(
+            t(
+                "lottery.summary",
+                dense=dense.accuracy,
+                rows="; ".join(
+                    t(
+                        "lottery.summary_row",
+                        sparsity=s,
+                        rewind=row.get("rewind", float("nan")),
+                        reinit=row.get("reinit", float("nan")),
+                        trained=row.get("trained", float("nan")),
+                    )
+                    for s, row in means.iterrows()
+                ),
+            )
+        )
+        st.markdown(t("lottery.notice"))
+        top = means.index.max()
+        gap = means.loc[top, "rewind"] - means.loc[top, "reinit"]
+        st.markdown(
+            t(
+                "lottery.measured_holds" if gap >= 0.01 else "lottery.measured_not",
+                sparsity=top,
+                rewind=means.loc[top, "rewind"],
+                reinit=means.loc[top, "reinit"],
+                gap=100 * gap,
+            )
+        )

@@ -41,6 +41,7 @@ from .schedules import (
     gradual_sparsity,
     iterative,
     lottery,
+    lottery_levels,
     one_shot,
     prune_at_init,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "latency",
     "load_dataset",
     "lottery",
+    "lottery_levels",
     "magnitude_thresholds",
     "one_shot",
     "parse_hidden",

@@ -142,6 +142,19 @@ def prune_at_init(
 LOTTERY_VARIANTS = ("rewind", "reinit", "trained")
 
 
+def lottery_levels(sparsities: Iterable[float], prune_rate: float = 0.2) -> list[float]:
+    """The sparsity after each round of iterative magnitude pruning: every round removes
+    ``prune_rate`` of the survivors, and a round stops exactly at each requested target."""
+    levels, level = [], 0.0
+    for target in sorted({validate_sparsity(s) for s in sparsities}):
+        while level < target:
+            level = 1.0 - (1.0 - level) * (1.0 - prune_rate)
+            if level > target - 1e-9:  # land exactly on the target, not one ulp short
+                level = target
+            levels.append(level)
+    return levels
+
+
 def lottery(
     network: Network,
     data: Dataset,
@@ -167,10 +180,10 @@ def lottery(
     fresh = glorot_init(network.layer_sizes, network.activation, np.random.RandomState(seed + 1))
     reinit = theta0.with_weights(*fresh)
     trained, masks, units = network, None, None
-    level, rows = 0.0, []  # the sparsity reached so far
+    schedule, rows = lottery_levels(targets, prune_rate), []
     for i, target in enumerate(targets):
-        while level < target:
-            level = min(1.0 - (1.0 - level) * (1.0 - prune_rate), target)
+        for level in [lv for lv in schedule if lv <= target]:
+            schedule.remove(level)
             before = trained
             result = Pruner(trained, "global_magnitude", data, seed, masks, units).prune(level)
             masks, units = result.masks, result.intercept_masks

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import math
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -68,6 +70,13 @@ def numbers(values) -> list[float]:
 def text(at: AppTest) -> str:
     parts = [*at.caption, *at.markdown, *at.info, *at.warning, *at.title, *at.metric]
     return "\n".join(str(getattr(p, "value", "")) + str(getattr(p, "label", "")) for p in parts)
+
+
+def test_locales_define_the_same_keys_in_both_languages():
+    for area in ("train", "curves", "lottery", "sensitivity"):
+        path = Path(__file__).parents[1] / "pages" / "ui" / "locales" / f"{area}.toml"
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert set(tables["en"]) == set(tables["zh"]), area
 
 
 # --- pure helpers ------------------------------------------------------------------------
@@ -182,7 +191,7 @@ def test_curves_draw_one_line_per_strategy_with_readout_and_csv():
     assert body.count("sparse (") == 3
     assert at.download_button(key="curves_csv")
 
-    at.multiselect(key="curves_strategies").set_value(["global_magnitude", "snip"])
+    at.pills(key="curves_strategies").set_value(["global_magnitude", "snip"])
     at.segmented_control(key="curves_x").set_value("compression")
     _rerun(at, **SMALL)
     data = traces(at, "curves_chart")
@@ -193,7 +202,7 @@ def test_curves_draw_one_line_per_strategy_with_readout_and_csv():
 
 def test_curves_fine_tuned_with_seeds_draws_bands():
     at = open_page("curves", **SMALL)
-    at.multiselect(key="curves_strategies").set_value(["random"])
+    at.pills(key="curves_strategies").set_value(["random"])
     at.number_input(key="curves_finetune").set_value(1)
     at.number_input(key="curves_seeds").set_value(2)
     _rerun(at, **SMALL)
@@ -207,7 +216,7 @@ def test_curves_fine_tuned_with_seeds_draws_bands():
 def test_lottery_runs_only_on_the_button_and_keeps_its_result():
     at = open_page("lottery", **SMALL)
     assert not at.get("plotly_chart"), "the experiment must not start on page load"
-    at.multiselect(key="lottery_sparsities").set_value([50, 80])
+    at.pills(key="lottery_sparsities").set_value([50, 80])
     at.number_input(key="lottery_epochs").set_value(5)
     _rerun(at, **SMALL)
     at.button(key="lottery_run").click()
@@ -232,3 +241,14 @@ def test_sensitivity_draws_one_line_per_layer():
     _rerun(at, dataset="iris")
     names = [d.get("name") for d in traces(at, "sensitivity_chart") if d.get("mode")]
     assert [n.split(" ")[0] for n in names] == ["hidden1", "hidden2", "hidden3"]
+
+
+def test_train_page_trains_an_unseen_model_with_a_live_chart():
+    """Run the page on its own, so the router has not trained the model first."""
+    at = AppTest.from_file("../pages/train.py", default_timeout=180)
+    for key, value in {"dataset": "iris", "_hidden_ok": "3", "epochs": 40, "seed": 7}.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.label: m.value for m in at.metric}["Parameters"] == str(4 * 3 + 3 + 3 * 3 + 3)
+    assert len(numbers(traces(at, "train_curves")[0]["x"])) <= 40

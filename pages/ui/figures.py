@@ -57,10 +57,10 @@ def _layout(fig: go.Figure, height: int = HEIGHT, **kwargs) -> go.Figure:
     fig.update_layout(
         height=height,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "x": 0},
-        title_y=0.97,
         font={"size": 13},
         **kwargs,
     )
+    fig.update_layout(title_y=0.97)  # after the title text, which would otherwise reset it
     return fig
 
 

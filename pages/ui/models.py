@@ -2,7 +2,7 @@
 
 Training runs with a live progress bar, so it cannot sit inside ``st.cache_data`` (a
 cached function may not draw into the page). Instead ``st.cache_resource`` holds one
-``ModelStore``: an LRU of finished networks with a lock per configuration, so thirty
+``SharedStore``: an LRU of finished networks with a lock per configuration, so thirty
 students asking for the same model train it once. Networks are immutable, so sharing
 them is safe; everything derived from them (scores, curves) uses Streamlit's caches.
 """
@@ -13,8 +13,8 @@ import itertools
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Hashable
+from typing import Generic, NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +26,7 @@ from . import state
 from .i18n import t
 
 MAX_MODELS = 16
+T = TypeVar("T")
 TTL = 3600  # seconds a derived result stays cached
 
 
@@ -68,24 +69,37 @@ def weight_shapes(config: ModelConfig) -> list[tuple[int, int]]:
     return list(itertools.pairwise(sizes))
 
 
-class ModelStore:
-    """A small LRU of trained networks with one lock per configuration."""
+class SharedStore(Generic[T]):
+    """A small LRU shared by every session, with one lock per key.
+
+    ``get(key, build)`` builds a missing entry once even when a whole class asks at the
+    same moment; ``build`` runs in the asking session, so it may draw a progress bar
+    (which ``st.cache_data`` functions may not).
+    """
 
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
-        self._models: OrderedDict[ModelConfig, Network] = OrderedDict()
-        self._locks: dict[ModelConfig, threading.Lock] = {}
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
+        self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def peek(self, key: ModelConfig) -> Network | None:
+    def peek(self, key: Hashable) -> T | None:
         with self._guard:
-            if key in self._models:
-                self._models.move_to_end(key)
-                return self._models[key]
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
             return None
 
-    def get(self, key: ModelConfig, build: Callable[[], Network]) -> Network:
-        """The stored network for ``key``, building it (once, under a lock) if missing."""
+    def put(self, key: Hashable, value: T) -> None:
+        with self._guard:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                old, _ = self._items.popitem(last=False)
+                self._locks.pop(old, None)
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The stored value for ``key``, building it (once, under a lock) if missing."""
         found = self.peek(key)
         if found is not None:
             return found
@@ -93,20 +107,20 @@ class ModelStore:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             found = self.peek(key)
-            if found is not None:
-                return found
-            network = build()
-            with self._guard:
-                self._models[key] = network
-                while len(self._models) > self.max_entries:
-                    old, _ = self._models.popitem(last=False)
-                    self._locks.pop(old, None)
-        return network
+            if found is None:
+                found = build()
+                self.put(key, found)
+        return found
 
 
 @st.cache_resource(show_spinner=False)
-def model_store() -> ModelStore:
-    return ModelStore(MAX_MODELS)
+def shared_store(name: str, max_entries: int = 32) -> SharedStore:
+    """The process-wide store called ``name`` (one per kind of result)."""
+    return SharedStore(max_entries)
+
+
+def model_store() -> SharedStore[Network]:
+    return shared_store("models", MAX_MODELS)
 
 
 @st.cache_resource(max_entries=32, ttl=TTL, show_spinner=False)

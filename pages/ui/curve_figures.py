@@ -1,0 +1,303 @@
+"""Figures and small table helpers for the Train, Curves, Lottery and Sensitivity pages.
+
+Like ``figures.py``, nothing here prunes or trains: each function takes numbers the engine
+produced (a training history, a sweep table, a lottery table) plus a translator ``t``,
+and returns a Plotly figure or a reshaped table. Colours are Okabe-Ito.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from pruning import lottery_levels
+
+from .figures import (
+    BLACK,
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PALETTE,
+    VERMILION,
+    Translate,
+    _layout,
+    accuracy_curve,
+)
+
+LOTTERY_VARIANTS = ("rewind", "reinit", "trained")
+LOTTERY_STYLE = {  # colour, dash, marker: told apart without colour too
+    "rewind": (BLUE, "solid", "circle"),
+    "reinit": (VERMILION, "dash", "x"),
+    "trained": (GREEN, "dot", "square"),
+}
+CONFIG = {"displayModeBar": False}
+
+
+# --- Train ---------------------------------------------------------------------------
+
+
+def training_curves(history: Sequence[Sequence[float]], t: Translate) -> go.Figure:
+    """Training loss and test accuracy per epoch, side by side.
+
+    ``history`` holds ``(epoch, loss, val_accuracy)`` rows, as ``Network.history`` or the
+    live list the trainer reports while it runs.
+    """
+    rows = np.asarray([tuple(h)[:3] for h in history], dtype=float).reshape(-1, 3)
+    epochs, loss, acc = rows[:, 0], rows[:, 1], rows[:, 2]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=[t("train.fig_loss_title"), t("train.fig_acc_title")],
+        horizontal_spacing=0.1,
+    )
+    fig.add_scatter(
+        x=epochs,
+        y=loss,
+        mode="lines",
+        name=t("train.fig_loss"),
+        line={"color": BLUE, "width": 2},
+        hovertemplate=t("train.fig_loss_hover") + "<extra></extra>",
+        row=1,
+        col=1,
+    )
+    fig.add_scatter(
+        x=epochs,
+        y=acc,
+        mode="lines",
+        name=t("train.fig_acc"),
+        line={"color": ORANGE, "width": 2},
+        hovertemplate=t("train.fig_acc_hover") + "<extra></extra>",
+        row=1,
+        col=2,
+    )
+    fig.update_xaxes(title_text=t("train.fig_epoch"), rangemode="tozero")
+    fig.update_yaxes(title_text=t("train.fig_loss_log"), type="log", dtick=1, row=1, col=1)
+    fig.update_yaxes(title_text=t("train.fig_acc"), range=[0, 1.02], tickformat=".0%", row=1, col=2)
+    fig.update_annotations(font_size=14)
+    return _layout(fig, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+
+
+def architecture(
+    layer_sizes: Sequence[int],
+    activation: str,
+    t: Translate,
+    image_shape: tuple[int, int] | None = None,
+) -> list[str]:
+    """The network in words: inputs, each hidden layer, outputs, then each weight matrix."""
+    n_in, *hidden, n_out = layer_sizes
+    if image_shape is not None:
+        lines = [t("train.arch_pixels", n=n_in, h=image_shape[0], w=image_shape[1])]
+    else:
+        lines = [t("train.arch_inputs", n=n_in)]
+    for i, width in enumerate(hidden, start=1):
+        lines.append(t("train.arch_hidden", i=i, n=width, activation=activation))
+    lines.append(t("train.arch_output_binary") if n_out == 1 else t("train.arch_output", n=n_out))
+    for i, (a, b) in enumerate(pairwise(layer_sizes), start=1):
+        lines.append(
+            t("train.arch_layer", name=f"fc{i}", a=a, b=b, weights=f"{a * b:,}", biases=f"{b:,}")
+        )
+    return lines
+
+
+# --- Curves --------------------------------------------------------------------------
+
+
+def _mean_by_level(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Mean accuracy (over seeds) for each group and sparsity level, with its compression."""
+    agg = {"accuracy": "mean"}
+    if "compression" in frame:
+        agg["compression"] = "mean"
+    return frame.groupby([by, "sparsity"], sort=False).agg(agg).reset_index()
+
+
+def sparsest_within(
+    frame: pd.DataFrame, dense: float, tolerance: float, by: str = "strategy"
+) -> pd.DataFrame:
+    """For each group, the sparsest level whose mean accuracy is within ``tolerance``
+    percentage points of ``dense``.
+
+    Returns one row per group, in the frame's order, with columns ``by``, ``sparsity``,
+    ``accuracy`` and ``compression`` (``NaN`` when no level qualifies). Accuracy is
+    averaged over seeds first, so a lucky seed cannot set the record.
+    """
+    floor = dense - tolerance / 100 - 1e-9
+    means = _mean_by_level(frame, by)
+    rows = []
+    for key in dict.fromkeys(frame[by]):
+        ok = means[(means[by] == key) & (means["accuracy"] >= floor)]
+        if ok.empty:
+            rows.append({by: key, "sparsity": np.nan, "accuracy": np.nan, "compression": np.nan})
+            continue
+        best = ok.loc[ok["sparsity"].idxmax()]
+        rows.append(
+            {
+                by: key,
+                "sparsity": float(best["sparsity"]),
+                "accuracy": float(best["accuracy"]),
+                "compression": float(best.get("compression", np.nan)),
+            }
+        )
+    return pd.DataFrame(rows, columns=[by, "sparsity", "accuracy", "compression"])
+
+
+def accuracy_at(frame: pd.DataFrame, sparsity: float, by: str = "strategy") -> pd.DataFrame:
+    """Mean accuracy of each group at the level nearest ``sparsity`` (for captions)."""
+    means = _mean_by_level(frame, by)
+    levels = means["sparsity"].unique()
+    level = float(levels[np.argmin(np.abs(levels - sparsity))])
+    out = means[np.isclose(means["sparsity"], level)]
+    return out[[by, "sparsity", "accuracy"]].reset_index(drop=True)
+
+
+def strategy_curves(
+    frame: pd.DataFrame,
+    t: Translate,
+    labels: dict[str, str],
+    dense: float,
+    tolerance: float,
+    title: str,
+    x: str = "sparsity",
+) -> go.Figure:
+    """Accuracy against sparsity (or compression, log axis) for several strategies.
+
+    Seeds become mean ± std bands (``accuracy_curve`` draws them). A grey band shows
+    the tolerance below the dense accuracy, and a star marks each strategy's sparsest
+    level inside it.
+    """
+    log_x = x == "compression"
+    if log_x:  # 100% sparsity has infinite compression: it has no place on a log axis
+        frame = frame[np.isfinite(frame["compression"])]
+    fig = accuracy_curve(frame, t, labels, dense=dense, x=x, log_x=log_x)
+    if tolerance > 0:
+        fig.add_hrect(
+            y0=max(0.0, dense - tolerance / 100),
+            y1=dense,
+            fillcolor=GREY,
+            opacity=0.35,
+            line_width=0,
+            layer="below",
+        )
+    best = sparsest_within(frame, dense, tolerance).reset_index(drop=True)
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(best))]
+    keep = best["sparsity"].notna().to_numpy()
+    if keep.any():
+        xs = best["sparsity"] * 100 if x == "sparsity" else best["compression"]
+        fig.add_scatter(
+            x=xs[keep],
+            y=best["accuracy"][keep],
+            mode="markers",
+            name=t("curves.fig_best", tol=tolerance),
+            marker={
+                "size": 16,
+                "symbol": "star",
+                "color": [c for c, k in zip(colours, keep, strict=True) if k],
+                "line": {"color": BLACK, "width": 1},
+            },
+            hovertemplate=t("curves.fig_best_hover") + "<extra></extra>",
+        )
+    fig.update_layout(title_text=title)
+    return _layout(fig, height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+
+
+# --- Lottery -------------------------------------------------------------------------
+
+
+def lottery_trainings(sparsities: Iterable[float], prune_rate: float = 0.2) -> tuple[int, int]:
+    """``(rounds, trainings)`` of a lottery run, to tell students how long it will take:
+    one training per pruning round, plus the re-initialised and fine-tuned variants at each
+    target (and a dense retraining for a 0% target)."""
+    targets = sorted(set(sparsities))
+    rounds = len(lottery_levels(targets, prune_rate))
+    return rounds, rounds + 2 * len(targets) + (1 if targets and targets[0] == 0 else 0)
+
+
+def lottery_curves(
+    frame: pd.DataFrame, t: Translate, labels: dict[str, str], dense: float
+) -> go.Figure:
+    """Accuracy against sparsity for the three ways of training the same mask.
+
+    The x-axis is the share of weights *remaining* on a reversed log scale (as Frankle &
+    Carbin plot it), labelled in sparsity, so 90%, 95% and 98% get room of their own.
+    """
+    fig = go.Figure()
+    levels = sorted(frame["sparsity"].unique())
+    for variant in LOTTERY_VARIANTS:
+        part = frame[frame["variant"] == variant]
+        if part.empty:
+            continue
+        stats = part.groupby("sparsity")["accuracy"].mean().sort_index()
+        colour, dash, symbol = LOTTERY_STYLE[variant]
+        remaining = np.maximum(1.0 - stats.index.to_numpy(), 1e-4) * 100
+        fig.add_scatter(
+            x=remaining,
+            y=stats.to_numpy(),
+            mode="lines+markers",
+            name=labels.get(variant, variant),
+            line={"color": colour, "dash": dash, "width": 2.5},
+            marker={"symbol": symbol, "size": 9},
+            customdata=stats.index.to_numpy() * 100,
+            hovertemplate=t("lottery.fig_hover") + "<extra></extra>",
+        )
+    fig.add_hline(
+        y=dense,
+        line_dash="dot",
+        line_color=BLACK,
+        annotation_text=t("fig.dense"),
+        annotation_position="top left",
+    )
+    ticks = [max(1.0 - s, 1e-4) * 100 for s in levels]
+    fig.update_xaxes(
+        title_text=t("lottery.fig_x"),
+        type="log",
+        autorange="reversed",
+        tickvals=ticks,
+        ticktext=[f"{s:.0%}" for s in levels],
+    )
+    low = float(min(frame["accuracy"].min(), dense))
+    fig.update_yaxes(
+        title_text=t("fig.accuracy"),
+        range=[max(0.0, low - 0.05), min(1.02, max(dense, frame["accuracy"].max()) + 0.03)],
+        tickformat=".0%",
+    )
+    fig.update_layout(title_text=t("lottery.fig_title"))  # a plain title= would drop title_y
+    return _layout(fig, height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+
+
+# --- Sensitivity ---------------------------------------------------------------------
+
+
+def sensitivity_curves(
+    frame: pd.DataFrame, t: Translate, labels: dict[str, str], dense: float, x_title: str
+) -> go.Figure:
+    """One line per layer: accuracy when only that layer is pruned to each sparsity."""
+    fig = accuracy_curve(frame.assign(strategy=frame["layer"]), t, labels, dense=dense)
+    fig.update_xaxes(title_text=x_title)
+    fig.update_layout(title_text=t("sensitivity.fig_title"))
+    return _layout(fig, height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+
+
+def layer_ranking(frame: pd.DataFrame, dense: float, tolerance: float) -> pd.DataFrame:
+    """Layers from most to least sensitive, from a ``pruning.sensitivity`` table.
+
+    ``sparsity`` is the sparsest level of that layer within ``tolerance`` points of
+    ``dense`` (lower = more sensitive); ties go to the lower ``mean_accuracy`` over all
+    levels. Columns: ``layer, sparsity, accuracy, compression, mean_accuracy``.
+    """
+    best = sparsest_within(frame, dense, tolerance, by="layer")
+    means = frame.groupby("layer", sort=False)["accuracy"].mean()
+    best["mean_accuracy"] = best["layer"].map(means).astype(float)
+    order = best.assign(_s=best["sparsity"].fillna(-1.0))
+    order = order.sort_values(["_s", "mean_accuracy"], kind="stable")
+    return order.drop(columns="_s").reset_index(drop=True)
+
+
+def percent(value: float) -> str:
+    """``0.953`` → ``95.3%``; ``NaN`` → ``–``."""
+    return "–" if value is None or math.isnan(value) else f"{value:.1%}"
