@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import figures, models, state, transfer
+from pages.ui import challenge, figures, models, state, transfer
 from pages.ui.i18n import registry_text, t
 from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
 
@@ -67,6 +67,7 @@ def live_view() -> None:
             )
 
     result = transfer.uploaded_result(config, key)
+    uploaded = result is not None
     if result is None:
         pruner = models.pruner(config, key)
         if threshold is not None:
@@ -128,6 +129,8 @@ def live_view() -> None:
         st.code(state.share_link("prune"), language=None, wrap_lines=True)
     with st.expander(t("transfer.download_section")):
         transfer.downloads(result, ev.accuracy)
+    custom = uploaded or threshold is not None
+    challenge.submit_form(config, key, sparsity, masks=result.masks if custom else None)
     state.sync_url()
 
 

@@ -7,6 +7,7 @@ shares the session-scoped ``net``; property tests use the much smaller ``tiny_ne
 from __future__ import annotations
 
 import functools
+import os
 
 import numpy as np
 import pytest
@@ -93,3 +94,10 @@ def snapshot():
         return [np.array(a, copy=True) for a in arrays]
 
     return take
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_board(tmp_path_factory):
+    """Point every test, and the browser tests' server, at a throwaway challenge board."""
+    board = tmp_path_factory.mktemp("board") / "board.db"
+    os.environ.setdefault("PRUNING_BOARD_URL", f"sqlite:///{board}")

@@ -1,0 +1,139 @@
+"""The class challenge in real browsers: entries appear on every open /challenge by themselves.
+
+This module starts its own server (it overrides ``app_url``) so the board is a temporary
+SQLite file, never the teacher's real one, whichever browser tests ran before.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from pruning.board import Board
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = "dataset=iris&hidden=5&epochs=50"  # a model that trains in a second or two
+REFRESH_TIMEOUT = 15_000  # ms: the board refreshes every 5 s
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def board_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('board') / 'board.db'}"
+    board = Board(url)
+    board.set_settings(open=True, target=0.5, dataset="iris")
+    board.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def app_url(board_url):
+    """Like conftest's ``app_url``, with ``PRUNING_BOARD_URL`` pointing at a temporary board."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PRUNING_BOARD_URL": board_url},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("streamlit did not start") from None
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_for_app(page: Page) -> None:
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=90_000)
+    expect(page.get_by_role("img", name="Running...")).to_have_count(0, timeout=90_000)
+
+
+def players(page: Page):
+    return (
+        page.locator("[data-testid='stMetric']")
+        .filter(has_text="Players")
+        .locator("[data-testid='stMetricValue']")
+    )
+
+
+def test_a_new_entry_appears_without_reloading(browser: Browser, app_url, board_url):
+    """Another student's entry (stored by the server) shows up on an open board by itself."""
+    from pruning import load_dataset, train
+
+    viewer = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = viewer.new_page()
+    page.goto(f"{app_url}/challenge?{SMALL}")
+    wait_for_app(page)
+    before = int(players(page).inner_text())
+    data = load_dataset("iris")
+    net = train(data, hidden=(5,), max_iter=50)
+    config = {"dataset": "iris", "hidden": "5", "activation": "relu", "solver": "sgd",
+              "lr": 0.1, "epochs": 50, "seed": 0}  # fmt: skip
+    Board(board_url).submit("Zhang 三", config, "layer_magnitude", 0.2, network=net, data=data)
+    expect(players(page)).to_have_text(str(before + 1), timeout=REFRESH_TIMEOUT)
+    expect(page.get_by_text("Zhang 三").first).to_be_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
+    viewer.close()
+
+
+def test_one_student_submits_and_another_sees_it(browser: Browser, app_url):
+    """Two browser contexts: one submits from the Prune page, the other watches /challenge."""
+    student = browser.new_context(viewport={"width": 1400, "height": 1000})
+    watcher = browser.new_context(viewport={"width": 1400, "height": 1000})
+    board = watcher.new_page()
+    board.goto(f"{app_url}/challenge?{SMALL}")
+    wait_for_app(board)
+    before = int(players(board).inner_text())
+
+    prune = student.new_page()
+    prune.goto(f"{app_url}/prune?{SMALL}&sparsity=40")
+    wait_for_app(prune)
+    nickname = prune.get_by_role("textbox", name="Nickname")
+    try:
+        nickname.wait_for(timeout=30_000)
+    except PlaywrightTimeoutError:
+        pytest.skip("pages/prune.py does not call challenge.submit_form yet")
+    nickname.fill("Ada <b>")  # refused: the server says why
+    prune.get_by_role("button", name="Submit").click()
+    expect(prune.get_by_text("may hold only letters")).to_be_visible(timeout=30_000)
+    nickname.fill("Ada")
+    prune.get_by_role("button", name="Submit").click()
+    expect(prune.get_by_text("is #")).to_be_visible(timeout=30_000)
+
+    expect(players(board)).to_have_text(str(before + 1), timeout=REFRESH_TIMEOUT)
+    expect(board.get_by_text("Ada").first).to_be_visible()
+    # the student's own board marks the entry as theirs
+    prune.get_by_role("link", name="See the leaderboard").click()
+    wait_for_app(prune)
+    expect(prune.get_by_text("Ada, you are #")).to_be_visible(timeout=30_000)
+    student.close()
+    watcher.close()

@@ -1,0 +1,467 @@
+"""The challenge board: server-side measuring, ranking, refusals, storage and concurrency.
+
+Every test uses its own SQLite file and a 5-unit iris network (trained once per session).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pruning import Pruner, evaluate, load_dataset, train
+from pruning.board import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Board,
+    BoardError,
+    default_url,
+    normalize_nickname,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = {
+    "dataset": "iris",
+    "hidden": "5",
+    "activation": "relu",
+    "solver": "sgd",
+    "lr": 0.1,
+    "epochs": 50,
+    "seed": 0,
+}
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_dataset("iris")
+
+
+@pytest.fixture(scope="module")
+def net(iris):
+    return train(iris, hidden=(5,), max_iter=50)
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'board.db'}"
+
+
+@pytest.fixture
+def board(url) -> Board:
+    b = Board(url)
+    b.set_settings(open=True, target=0.6, dataset="iris")
+    yield b
+    b.dispose()
+
+
+@pytest.fixture
+def play(board, net, iris):
+    """``play(nickname, strategy, sparsity, **overrides)``: one submission on ``board``."""
+
+    def submit(nickname, strategy="global_magnitude", sparsity=0.5, masks=None, **config):
+        return board.submit(
+            nickname, {**CONFIG, **config}, strategy, sparsity, masks, network=net, data=iris
+        )
+
+    return submit
+
+
+def measured(net, iris, strategy, sparsity):
+    result = Pruner(net, strategy, iris, 0).prune(sparsity)
+    return result.weight_sparsity, evaluate(result.network, iris.X_test, iris.y_test).accuracy
+
+
+# --- submit, rank, clear -------------------------------------------------------------------
+
+
+def test_submit_measures_on_the_server_and_ranks(board, play, net, iris):
+    a = play("Ada", sparsity=0.3)
+    b = play("Bob", sparsity=0.6)
+    assert (a.sparsity, a.accuracy) == pytest.approx(measured(net, iris, "global_magnitude", 0.3))
+    assert b.nonzero == round(0.4 * net.n_weights) and b.total == net.n_weights
+    top = board.top()
+    assert [e.nickname for e in top] == ["Bob", "Ada"]  # sparsest first
+    assert [e.rank for e in top] == [1, 2]
+    assert b.rank == 1 and a.rank == 1  # each was first when it arrived
+
+
+def test_ties_break_on_accuracy_then_on_the_earliest(board, play):
+    first = play("Early", "global_magnitude", 0.4)
+    play("Late", "global_magnitude", 0.4)  # same network, same numbers, later
+    other = play("Other", "layer_magnitude", 0.4)
+    assert first.sparsity == other.sparsity  # 0.4 of 35 weights, either way
+    order = [e.nickname for e in board.top()]
+    assert order.index("Early") < order.index("Late")
+    better = "Other" if other.accuracy > first.accuracy else "Early"
+    assert order[0] == better or other.accuracy == first.accuracy
+
+
+def test_clear_empties_the_board_and_keeps_settings(board, play):
+    play("Ada")
+    play("Bob")
+    assert board.clear() == 2
+    assert board.top() == [] and board.count() == 0
+    assert board.settings().dataset == "iris"
+
+
+def test_client_numbers_are_never_used(board, play, net, iris):
+    with pytest.raises(BoardError, match="unknown configuration field 'accuracy'") as err:
+        play("Eve", accuracy=1.0)
+    assert err.value.code == "config"
+    with pytest.raises(TypeError):
+        board.submit("Eve", CONFIG, "random", 0.99, network=net, data=iris, accuracy=1.0)
+    entry = play("Eve", "random", 0.99)  # what the server measures is what is stored
+    assert (entry.sparsity, entry.accuracy) == pytest.approx(measured(net, iris, "random", 0.99))
+    assert board.below_target()[0].accuracy == entry.accuracy
+
+
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [({"hidden": "6"}, "hidden"), ({"lr": 0.3}, "learning_rate"), ({"seed": 1}, "seed")],
+)
+def test_config_must_match_the_trained_network(play, override, field):
+    with pytest.raises(BoardError, match=field) as err:
+        play("Mal", **override)
+    assert err.value.code == "mismatch"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {**CONFIG, "hidden": "<b>"},
+        {**CONFIG, "epochs": 1.5},
+        {**CONFIG, "lr": True},
+        {**CONFIG, "lr": float("nan")},
+        {k: v for k, v in CONFIG.items() if k != "seed"},
+        "dataset=iris",
+    ],
+)
+def test_malformed_configs_are_refused(board, net, iris, config):
+    with pytest.raises(BoardError) as err:
+        board.submit("Mal", config, "global_magnitude", 0.5, network=net, data=iris)
+    assert err.value.code == "config"
+
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nickname", "code"),
+    [
+        ("", "nickname_empty"),
+        ("    ", "nickname_empty"),
+        (None, "nickname_empty"),
+        ("x" * 21, "nickname_long"),
+        ("长" * 21, "nickname_long"),
+        ("x" * 5000, "nickname_long"),
+        ("<script>alert(1)</script>", "nickname_chars"),
+        ("<b>bold</b>", "nickname_chars"),
+        ("a&amp;b", "nickname_chars"),
+        ("Robert'); DROP TABLE entries;--", "nickname_chars"),
+        ("[link](http://x)", "nickname_chars"),
+        ("tab\there", "nickname_chars"),
+        ("new\nline", "nickname_chars"),
+        ("zero\u200bwidth", "nickname_chars"),
+        ("\u3164", "nickname_chars"),  # Hangul filler: a letter that draws nothing
+        ("smile🙂", "nickname_chars"),
+        ("a\u202eb", "nickname_chars"),  # right-to-left override
+    ],
+)
+def test_bad_nicknames_are_refused(board, play, nickname, code):
+    with pytest.raises(BoardError) as err:
+        play(nickname)
+    assert err.value.code == code, str(err.value)
+    assert board.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("nickname", "shown"),
+    [
+        ("Ada", "Ada"),
+        ("小明", "小明"),
+        ("  李   雷 ", "李 雷"),
+        ("a_b-c.d 42", "a_b-c.d 42"),
+        ("Ünal", "Ünal"),
+        ("ｆｕｌｌ　ｗｉｄｔｈ", "full width"),  # NFKC
+        ("x" * 20, "x" * 20),
+        ("さくら", "さくら"),
+    ],
+)
+def test_good_nicknames(nickname, shown):
+    assert normalize_nickname(nickname) == (shown, shown.casefold())
+
+
+def test_closed_board_refuses(board, play):
+    board.set_settings(open=False)
+    with pytest.raises(BoardError, match="closed") as err:
+        play("Ada")
+    assert err.value.code == "closed" and board.count() == 0
+
+
+def test_wrong_dataset_refuses(board, play):
+    board.set_settings(dataset="wine")
+    with pytest.raises(BoardError, match="this challenge is on wine, not iris") as err:
+        play("Ada")
+    assert err.value.params == {"dataset": "iris", "expected": "wine"}
+
+
+@pytest.mark.parametrize("sparsity", [-0.1, 1.5, float("nan"), "0.5", True, None, 90])
+def test_sparsity_outside_0_1_refuses(play, sparsity):
+    with pytest.raises(BoardError) as err:
+        play("Ada", sparsity=sparsity)
+    assert err.value.code == "sparsity"
+
+
+def test_unknown_strategy_refuses(play):
+    with pytest.raises(BoardError) as err:
+        play("Ada", strategy="<script>")
+    assert err.value.code == "strategy"
+
+
+def test_explicit_masks_are_measured(board, play, net):
+    rng = np.random.default_rng(0)
+    masks = [rng.random(W.shape) < 0.25 for W in net.coefs]
+    entry = play("Mia", strategy="custom", sparsity=None, masks=masks)
+    kept = sum(int(m.sum()) for m in masks)
+    assert entry.strategy == "custom" and entry.nonzero == kept
+    assert entry.sparsity == pytest.approx(1 - kept / net.n_weights)
+    assert board.count() == 1
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda net: [np.ones(W.shape, dtype=bool) for W in net.coefs][:1],  # too few
+        lambda net: [np.ones(W.shape, dtype=bool) for W in net.coefs] * 2,  # too many
+        lambda net: [np.ones((W.shape[0] + 1, W.shape[1]), bool) for W in net.coefs],
+        lambda net: [np.ones(10**6, dtype=bool) for _ in net.coefs],  # oversized
+        lambda net: [np.ones(W.shape) for W in net.coefs],  # float, not bool
+        lambda net: [np.ones(W.shape, dtype=np.int8) for W in net.coefs],
+        lambda net: [np.ones(W.shape, dtype=bool).tolist() for W in net.coefs],  # lists
+        lambda net: np.ones(3, dtype=bool),  # not a list of arrays
+        lambda net: "all",
+    ],
+)
+def test_malformed_masks_refuse(board, play, net, make):
+    with pytest.raises(BoardError) as err:
+        play("Mal", strategy="custom", sparsity=None, masks=make(net))
+    assert err.value.code == "masks"
+    assert board.count() == 0
+
+
+def test_masks_exclude_a_sparsity_and_a_strategy(play, net):
+    masks = [np.ones(W.shape, dtype=bool) for W in net.coefs]
+    with pytest.raises(BoardError, match="either a sparsity or masks"):
+        play("Ada", strategy="custom", sparsity=0.5, masks=masks)
+    with pytest.raises(BoardError, match="custom"):
+        play("Ada", strategy="global_magnitude", sparsity=None, masks=masks)
+
+
+def test_settings_are_validated(board):
+    with pytest.raises(BoardError):
+        board.set_settings(target=1.5)
+    with pytest.raises(BoardError):
+        board.set_settings(dataset="<script>")
+    with pytest.raises(BoardError):
+        board.set_settings(open="yes")
+    assert board.settings().target == 0.6
+
+
+# --- duplicates and targets ----------------------------------------------------------------
+
+
+def test_one_row_per_nickname_keeping_the_best(board, play):
+    play("Ada", sparsity=0.3)
+    play("ada", sparsity=0.6)  # the same player: case does not matter
+    worse = play("ADA", sparsity=0.1)
+    assert worse.qualifies and worse.rank is None  # stored, but not the best
+    play("Bob", sparsity=0.5)
+    top = board.top()
+    assert [(e.nickname, e.requested_sparsity) for e in top] == [("ada", 0.6), ("Bob", 0.5)]
+    assert board.count() == 4  # every attempt is kept for the teacher's export
+    assert board.entry_for("Ada").requested_sparsity == 0.6
+
+
+def test_entries_below_the_target_are_stored_flagged_and_unranked(board, play):
+    board.set_settings(target=0.9)
+    low = play("Ada", sparsity=1.0)  # nothing left: chance accuracy
+    assert not low.qualifies and low.rank is None and low.collapsed
+    assert board.top() == [] and [e.nickname for e in board.below_target()] == ["Ada"]
+    good = play("Ada", sparsity=0.2)
+    # a qualifying entry beats a sparser one that misses the target
+    assert board.entry_for("Ada").id == good.id and board.below_target() == []
+    board.set_settings(target=0.0)  # the teacher lowers T: the board re-sorts at once
+    assert board.top()[0].id == low.id
+
+
+def test_the_board_shows_the_current_dataset_only(board, play):
+    play("Ada")
+    board.set_settings(dataset="wine")
+    assert board.top() == [] and board.count() == 1
+    board.set_settings(dataset="iris")
+    assert [e.nickname for e in board.top()] == ["Ada"]
+
+
+def test_export_csv_has_every_attempt_and_is_spreadsheet_safe(board, play):
+    play("-1", sparsity=0.2)
+    play("Ada", sparsity=0.4)
+    play("ada", sparsity=0.5)
+    rows = list(csv.DictReader(io.StringIO(board.export_csv())))
+    assert [r["nickname"] for r in rows] == ["'-1", "Ada", "ada"]
+    assert rows[0]["qualifies"] in ("yes", "no") and rows[0]["dataset"] == "iris"
+    assert json.loads(rows[1]["config"])["hidden"] == [5]
+    assert float(rows[2]["requested_sparsity"]) == 0.5
+
+
+# --- storage -------------------------------------------------------------------------------
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(board):
+    with board.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_entries_survive_a_new_board_on_the_same_file(board, play, url):
+    play("Ada")
+    board.set_settings(target=0.55)
+    board.dispose()
+    again = Board(url)
+    assert [e.nickname for e in again.top()] == ["Ada"]
+    assert again.settings().target == 0.55
+    again.dispose()
+
+
+def test_entries_survive_a_real_process_restart(board, play, url):
+    """Another Python process (a restarted server) finds the entries, and writes too."""
+    entry = play("Ada", sparsity=0.5)
+    board.dispose()
+    script = (
+        "import json, sys\n"
+        "from pruning.board import Board\n"
+        "board = Board(sys.argv[1])\n"
+        "board.set_settings(target=0.55)\n"
+        "print(json.dumps([(e.nickname, e.rank, e.accuracy) for e in board.top()]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [["Ada", 1, entry.accuracy]]
+    assert Board(url).settings().target == 0.55
+
+
+def test_in_memory_and_default_urls(monkeypatch, tmp_path):
+    b = Board("sqlite://")
+    assert b.schema_version() == SCHEMA_VERSION and b.url == "sqlite://"
+    monkeypatch.delenv("PRUNING_BOARD_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_url() == f"sqlite:///{tmp_path}/pruning-playground/board.db"
+    monkeypatch.setenv("PRUNING_BOARD_URL", "postgresql://teacher:secret@db/board")
+    assert default_url() == "postgresql://teacher:secret@db/board"
+
+
+# --- concurrency ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one-board", "board-per-thread"])
+def test_thirty_students_submitting_at_once_lose_nothing(url, net, iris, shared):
+    Board(url).set_settings(open=True, target=0.0, dataset="iris")
+    one = Board(url)
+    start = threading.Barrier(30)
+    errors = []
+
+    def student(i: int) -> None:
+        board = one if shared else Board(url)
+        start.wait()
+        try:
+            board.submit(f"student {i}", CONFIG, "global_magnitude", i / 30, network=net, data=iris)
+        except Exception as exc:  # collected: an exception in a thread would be lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=student, args=(i,)) for i in range(30)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    assert errors == []
+    assert one.count() == 30
+    top = one.top(100)
+    assert len(top) == 30 and [e.rank for e in top] == list(range(1, 31))
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM entries").fetchone()[0] == 30
+
+
+# --- migrations ----------------------------------------------------------------------------
+
+
+def test_a_version_1_database_is_migrated(tmp_path, play, net, iris):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as raw:  # the schema as version 1 of the code wrote it
+        raw.executescript(
+            """
+            CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,
+                applied_at DATETIME NOT NULL, description VARCHAR(200) NOT NULL);
+            INSERT INTO schema_version VALUES (1, '2025-09-01 08:00:00', 'settings and entries');
+            CREATE TABLE settings (key VARCHAR(40) NOT NULL PRIMARY KEY, value TEXT NOT NULL);
+            INSERT INTO settings VALUES ('target', '0.6'), ('dataset', '"iris"');
+            CREATE TABLE entries (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+                nickname VARCHAR(20) NOT NULL, dataset VARCHAR(40) NOT NULL,
+                strategy VARCHAR(40) NOT NULL, sparsity FLOAT NOT NULL,
+                accuracy FLOAT NOT NULL, created_at DATETIME NOT NULL);
+            INSERT INTO entries (nickname, dataset, strategy, sparsity, accuracy, created_at)
+            VALUES ('Old Ada', 'iris', 'global_magnitude', 0.8, 0.9, '2025-09-01 09:00:00.000000'),
+                   ('OLD ADA', 'iris', 'random', 0.85, 0.5, '2025-09-01 09:05:00.000000'),
+                   ('Zed', 'iris', 'layer_magnitude', 0.5, 0.95, '2025-09-01 09:10:00.000000');
+            """
+        )
+    raw.close()
+    board = Board(f"sqlite:///{path}")
+    assert board.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
+    with sqlite3.connect(path) as raw:
+        columns = {row[1] for row in raw.execute("PRAGMA table_info(entries)")}
+        keys = dict(raw.execute("SELECT nickname, nickname_key FROM entries"))
+        versions = [row[0] for row in raw.execute("SELECT version FROM schema_version")]
+        indexes = {row[1] for row in raw.execute("PRAGMA index_list(entries)")}
+    raw.close()
+    assert {"config", "requested_sparsity", "nonzero", "total", "nickname_key"} <= columns
+    assert keys == {"Old Ada": "old ada", "OLD ADA": "old ada", "Zed": "zed"}
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+    assert "ix_entries_dataset_nickname" in indexes
+    # old rows keep their numbers and are grouped by the new nickname key
+    top = board.top()
+    assert [(e.nickname, e.sparsity, e.rank) for e in top] == [("Old Ada", 0.8, 1), ("Zed", 0.5, 2)]
+    assert top[0].nonzero is None and top[0].config == {}
+    assert board.settings().open is True  # not stored in v1: the default
+    # and the migrated database takes new entries
+    new = board.submit("New", CONFIG, "global_magnitude", 0.2, network=net, data=iris)
+    assert new.id == 4 and board.count() == 4
+    assert Board(f"sqlite:///{path}").schema_version() == SCHEMA_VERSION  # idempotent
+
+
+def test_a_database_from_newer_code_is_refused(url):
+    Board(url).dispose()
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
+        raw.execute(
+            "INSERT INTO schema_version VALUES (?, '2030-01-01 00:00:00', 'future')",
+            (SCHEMA_VERSION + 1,),
+        )
+    raw.close()
+    with pytest.raises(RuntimeError, match="newer than this code"):
+        Board(url)
+
+
+def test_accuracy_exactly_at_the_target_qualifies(board, play):
+    entry = play("Ada", sparsity=0.0)
+    board.set_settings(target=entry.accuracy)
+    assert board.top()[0].qualifies
+    assert not math.isnan(entry.accuracy)

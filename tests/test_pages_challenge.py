@@ -1,0 +1,229 @@
+"""Challenge page and the submit form: rendering, submitting, refusals, the teacher's lock.
+
+Every test points the board at its own SQLite file with ``PRUNING_BOARD_URL`` and plays
+on iris with 5 hidden units, so nothing trains for long.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages.ui import challenge
+from pruning import load_dataset, train
+from pruning.board import Board
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = {"dataset": "iris", "hidden": "5", "epochs": "50"}
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def board(tmp_path, monkeypatch) -> Board:
+    url = f"sqlite:///{tmp_path / 'board.db'}"
+    monkeypatch.setenv("PRUNING_BOARD_URL", url)
+    b = Board(url)
+    b.set_settings(open=True, target=0.6, dataset="iris")
+    return b
+
+
+def open_challenge(secrets: dict | None = None, lang: str | None = None, me: str | None = None):
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    for key, value in SMALL.items():
+        at.query_params[key] = value
+    at.secrets["board"] = secrets or {"url": ""}  # never the developer's own secrets.toml
+    at.run()
+    if lang:
+        at.segmented_control(key="lang").set_value(lang)
+    if me:
+        at.session_state[challenge.ME] = me
+    at.switch_page("pages/challenge.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def form_app(strategy: str = "global_magnitude", sparsity: int = 50, masks: bool = False):
+    """The submit form on its own, as the Prune page will draw it."""
+
+    def script(strategy, sparsity, masks):
+        from pages.ui import challenge, models
+        from pruning import Pruner
+
+        config = models.ModelConfig("iris", (5,), "relu", "sgd", 0.1, 50, 0)
+        if masks:  # as uploaded masks or threshold mode would give them
+            masks = Pruner(models.model(config), strategy).prune(sparsity / 100).masks
+        challenge.submit_form(config, strategy, sparsity, masks=masks or None)
+
+    at = AppTest.from_function(script, args=(strategy, sparsity, masks), default_timeout=120)
+    at.secrets["board"] = {"url": ""}
+    return at.run()
+
+
+def submit(at: AppTest, nickname: str) -> AppTest:
+    at.text_input(key=challenge.NICKNAME).input(nickname)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [*at.success, *at.error, *at.warning, *at.info, *at.caption, *at.markdown]
+    return "\n".join(p.value for p in parts)
+
+
+def test_page_renders_in_english(board):
+    at = open_challenge()
+    assert at.title[0].value == "Class challenge"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Target accuracy"] == "60%"
+    assert metrics["Board"] == "Open"
+    assert metrics["Dataset"] == "Iris" or metrics["Dataset"]  # name from datasets.toml
+    assert any("No entry reaches 60%" in i.value for i in at.info)
+    assert any("no passphrase is set" in i.value for i in at.info)  # teacher area explains
+
+
+def test_page_renders_in_chinese(board):
+    at = open_challenge(lang="zh")
+    assert at.title[0].value == "班级挑战赛"
+    assert {m.label for m in at.metric} >= {"目标准确率", "参赛人数"}
+    assert any(m.value == "开放中" for m in at.metric)
+
+
+def test_submitting_ranks_the_entry_with_server_numbers(board):
+    at = submit(form_app(sparsity=50), "Ada")
+    assert len(at.success) == 1, texts(at)
+    assert "**Ada** is #1" in at.success[0].value
+    [entry] = board.top()
+    assert entry.nickname == "Ada" and entry.rank == 1
+    assert entry.strategy == "global_magnitude" and entry.requested_sparsity == 0.5
+    assert f"{entry.sparsity:.1%}" in at.success[0].value
+    assert f"{entry.accuracy:.1%}" in at.success[0].value
+
+    at = open_challenge(me="Ada")
+    table = at.dataframe[0].value
+    assert list(table["nickname"]) == ["Ada"]
+    assert list(table["rank"]) == [1]
+    assert list(table["you"]) == ["★"]  # the student's own row is marked
+    assert table["accuracy"][0] == pytest.approx(100 * entry.accuracy)
+    assert any("you are #1 of 1" in s.value for s in at.success)
+    assert {m.label: m.value for m in at.metric}["Players"] == "1"
+
+
+def test_masks_are_submitted_as_custom_masks(board):
+    at = form_app(sparsity=70, masks=True)
+    assert at.button[0].label == "Submit these masks (68.6% removed)"
+    submit(at, "Mia")
+    [entry] = board.top()
+    assert entry.strategy == "custom" and entry.requested_sparsity is None
+    assert entry.sparsity == pytest.approx(24 / 35)
+
+
+def test_an_entry_below_the_target_is_stored_but_not_ranked(board):
+    board.set_settings(target=1.0)
+    at = submit(form_app(sparsity=95), "Bob")
+    assert "below the target" in at.warning[0].value
+    assert board.top() == [] and len(board.below_target()) == 1
+    at = open_challenge()
+    assert at.expander[0].label == "Below the target (1)"
+    assert list(at.dataframe[0].value["nickname"]) == ["Bob"]
+
+
+@pytest.mark.parametrize(
+    ("nickname", "message"),
+    [
+        ("<script>alert(1)</script>", "only letters"),
+        ("a\u200bb", "only letters"),  # a zero-width space: an invisible difference
+        ("   ", "type a nickname"),
+    ],
+)
+def test_a_bad_nickname_is_refused_with_a_message(board, nickname, message):
+    at = form_app()
+    at.text_input(key=challenge.NICKNAME).set_value(nickname)
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and message in at.error[0].value, texts(at)
+    assert board.count() == 0
+
+
+def test_closed_board_and_wrong_dataset_offer_no_form(board):
+    board.set_settings(open=False)
+    at = form_app()
+    assert "closed" in at.info[0].value and not at.text_input
+    board.set_settings(open=True, dataset="wine")
+    at = form_app()
+    assert "sidebar" in at.info[0].value and not at.text_input
+
+
+def test_teacher_controls_need_the_passphrase(board):
+    at = open_challenge({"passphrase": PASSPHRASE})
+    assert not at.toggle and not at.get("download_button")
+    at.text_input(key="teacher_passphrase").input("guess")
+    at.button(key="FormSubmitter:teacher_login-Unlock").click().run()
+    assert any(e.value == "Wrong passphrase." for e in at.error)
+    assert not at.toggle and not at.get("download_button")
+
+    at.text_input(key="teacher_passphrase").input(PASSPHRASE)
+    at.button(key="FormSubmitter:teacher_login-Unlock").click().run()
+    assert not at.exception
+    assert at.toggle(key="teacher_open").value is True
+    assert at.get("download_button")
+
+    # close the board and raise the target
+    at.toggle(key="teacher_open").set_value(False)
+    at.slider(key="teacher_target").set_value(80)
+    at.button(key="FormSubmitter:teacher_settings-Apply").click().run()
+    assert board.settings().open is False and board.settings().target == pytest.approx(0.8)
+    assert {m.label: m.value for m in at.metric}["Board"] == "Closed"
+
+
+def test_teacher_clear_needs_confirmation(board):
+    data = load_dataset("iris")
+    net = train(data, hidden=(5,), max_iter=50)
+    cfg = {"dataset": "iris", "hidden": "5", "activation": "relu", "solver": "sgd",
+           "lr": 0.1, "epochs": 50, "seed": 0}  # fmt: skip
+    board.submit("Cy", cfg, "global_magnitude", 0.3, network=net, data=data)
+    at = open_challenge({"passphrase": PASSPHRASE})
+    at.text_input(key="teacher_passphrase").input(PASSPHRASE)
+    at.button(key="FormSubmitter:teacher_login-Unlock").click().run()
+    assert at.button(key="teacher_clear").disabled
+    at.checkbox(key="teacher_clear_confirm").check().run()
+    at.button(key="teacher_clear").click().run()
+    assert not at.exception
+    assert board.count() == 0
+    assert any("Deleted 1 entries" in s.value for s in at.success)
+
+
+def test_without_any_passphrase_there_is_no_way_in(board):
+    at = open_challenge({"url": ""})
+    assert not at.text_input and not at.toggle and not at.get("download_button")
+    assert any("passphrase" in c.value for c in at.get("code"))
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    tables = tomllib.loads(
+        (ROOT / "pages" / "ui" / "locales" / "challenge.toml").read_text(encoding="utf-8")
+    )
+    en, zh = tables["en"], tables["zh"]
+    assert en.keys() == zh.keys()
+    fields = string.Formatter()
+    for key in en:
+        names = [{f[1] for f in fields.parse(table[key]) if f[1]} for table in (en, zh)]
+        assert names[0] == names[1], key
+
+
+def test_nicknames_never_become_markdown():
+    assert challenge.md("__init__") == r"\_\_init\_\_"
+    assert challenge.md("www.x.com") == r"www\.x\.com"
+    assert challenge.md("-1") == r"\-1"
+
+
+def test_an_unusable_database_gives_a_short_message(monkeypatch):
+    monkeypatch.setenv("PRUNING_BOARD_URL", "sqlite:////proc/no-such-dir/board.db")
+    at = open_challenge()
+    assert any("cannot be opened" in e.value for e in at.error)
+    at = form_app()
+    assert any("cannot be opened" in e.value for e in at.error) and not at.text_input
