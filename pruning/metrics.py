@@ -24,11 +24,23 @@ class Evaluation:
 
 
 def evaluate(network: Network, X: np.ndarray, y: np.ndarray) -> Evaluation:
-    """Accuracy, loss, per-class accuracy (recall) and the confusion matrix (rows: truth)."""
-    log_p = network.log_proba(X)
+    """Accuracy, loss, per-class accuracy (recall) and the confusion matrix (rows: truth).
+
+    Works from the logits directly (one forward pass and a log-sum-exp), because it runs
+    on every slider step and every level of a sweep.
+    """
+    z = network.logits(X)
     k = len(network.classes)
     truth = np.searchsorted(network.classes, y)
-    pred = np.argmax(log_p, axis=1)
+    rows = np.arange(len(truth))
+    if z.shape[1] == 1:  # binary: one logistic output, as in scikit-learn
+        z0 = z[:, 0]
+        pred = (z0 > 0).astype(np.int64)
+        losses = np.logaddexp(0.0, z0) - truth * z0
+    else:
+        pred = z.argmax(axis=1)
+        top = z[rows, pred]
+        losses = top + np.log(np.exp(z - top[:, None]).sum(axis=1)) - z[rows, truth]
     confusion = np.bincount(truth * k + pred, minlength=k * k).reshape(k, k)
     support = confusion.sum(axis=1)
     per_class = np.divide(
@@ -36,7 +48,7 @@ def evaluate(network: Network, X: np.ndarray, y: np.ndarray) -> Evaluation:
     )
     return Evaluation(
         accuracy=float(np.mean(pred == truth)),
-        loss=float(-np.mean(log_p[np.arange(len(truth)), truth])),
+        loss=float(losses.mean()),
         per_class=per_class,
         confusion=confusion,
     )

@@ -91,7 +91,8 @@ class Network:
         classes = np.array(self.classes, copy=True)
         classes.flags.writeable = False
         object.__setattr__(self, "classes", classes)
-        object.__setattr__(self, "history", tuple(Epoch(*e) for e in self.history))
+        if not (isinstance(self.history, tuple) and all(type(e) is Epoch for e in self.history)):
+            object.__setattr__(self, "history", tuple(Epoch(*e) for e in self.history))
 
     # --- shape -------------------------------------------------------------------------
     @property
