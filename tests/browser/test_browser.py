@@ -23,7 +23,7 @@ def wait_for_app(page: Page) -> None:
 
 
 def counts_chart_text(page: Page) -> list[str]:
-    chart = page.locator("[data-testid='stPlotlyChart']").nth(1)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
     chart.locator(".js-plotly-plot").wait_for(timeout=30_000)
     return chart.locator("text.bartext").all_text_contents()
 
