@@ -91,7 +91,8 @@ def live_view() -> None:
             t("prune.compression"), "∞" if result.nonzero == 0 else f"{result.compression:.1f}×"
         )
     if result.collapsed:
-        st.error(t("prune.collapsed", reason=result.collapse))
+        reason = t(f"prune.collapse_{result.collapse.kind}", layer=result.collapse.layer)
+        st.error(t("prune.collapsed", reason=reason))
     thresholds = (
         magnitude_thresholds(result.original, result.masks)
         if key.endswith("magnitude")

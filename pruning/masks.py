@@ -53,16 +53,34 @@ def layer_counts(arrays, names) -> tuple[LayerCount, ...]:
     return tuple(out)
 
 
-def collapse_reason(masks, names) -> str | None:
+class Collapse(str):
+    """Why a masked network can no longer pass a signal: English text, plus ``kind``
+    (``"empty_layer"`` or ``"no_path"``) and ``layer`` so a UI can say it in its language."""
+
+    kind: str
+    layer: str | None
+
+    def __new__(cls, kind: str, layer: str | None = None):
+        text = (
+            f"layer {layer} has no surviving weight"
+            if kind == "empty_layer"
+            else "no path is left from any input to any output"
+        )
+        obj = super().__new__(cls, text)
+        obj.kind, obj.layer = kind, layer
+        return obj
+
+
+def collapse_reason(masks, names) -> Collapse | None:
     """Why the masked network can no longer pass a signal from input to output, if it can't."""
     for name, m in zip(names, masks, strict=True):
         if not m.any():
-            return f"layer {name} has no surviving weight"
+            return Collapse("empty_layer", name)
     reach = np.ones(masks[0].shape[0], dtype=bool)
     for m in masks:
         reach = reach @ m
     if not reach.any():
-        return "no path is left from any input to any output"
+        return Collapse("no_path")
     return None
 
 
@@ -110,7 +128,7 @@ class PruneResult:
         return tuple(~m for m in self.intercept_masks[:-1])
 
     @cached_property
-    def collapse(self) -> str | None:
+    def collapse(self) -> Collapse | None:
         """The reason the network collapsed, or None."""
         return collapse_reason(self.masks, self.network.layer_names)
 

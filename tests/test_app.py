@@ -149,3 +149,9 @@ def test_hide_removes_the_named_controls():
     assert metric(at, "Weights removed") == "70.0%"
     assert any("SNIP" in m.value for m in at.markdown)
     assert at.query_params["hide"] == "strategy,hidden,solver"
+
+
+def test_collapse_is_explained_in_chinese():
+    at = app(lang="zh", sparsity="100").run()
+    assert not at.exception
+    assert any("fc1 层没有任何保留下来的权重" in e.value for e in at.error)

@@ -118,8 +118,9 @@ def show_notices() -> None:
 
 
 def value(key: str):
-    """The current value of a declared control."""
-    return st.session_state.get(key, BY_KEY[key].default)
+    """The current value of a declared control (its default if the session lost it)."""
+    found = st.session_state.get(key)
+    return BY_KEY[key].default if found is None else found
 
 
 def hidden(key: str) -> bool:

@@ -16,9 +16,13 @@ PAGES = (
 
 
 def wait_for_app(page: Page) -> None:
-    """Wait until the script has finished and the Plotly charts have drawn."""
+    """Wait until the script has finished, placeholders are gone and charts have drawn."""
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=90_000)
     expect(page.get_by_role("img", name="Running...")).to_have_count(0, timeout=90_000)
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=90_000)
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)  # let Plotly finish its redraw
 
 
@@ -77,6 +81,7 @@ def test_switch_to_chinese(page: Page, app_url: str, screenshots):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_renders(page: Page, app_url: str, screenshots, name):
+    page.set_viewport_size({"width": 1400, "height": 1800})  # the README shows whole pages
     page.goto(f"{app_url}/{name}")
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0
