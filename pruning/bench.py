@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import platform
-import time
-from collections.abc import Callable
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.neural_network import MLPClassifier
 
+from .cost import median_time
 from .data import load_dataset
 from .masks import Pruner, layer_counts
 from .metrics import evaluate, weight_histograms
@@ -27,16 +26,6 @@ LEVELS_21 = [i / 20 for i in range(21)]
 LEVELS_11 = [i / 10 for i in range(11)]
 
 
-def _clock(fn: Callable, repeats: int = 1) -> float:
-    """Median wall time of ``fn`` in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
-
-
 def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
@@ -44,11 +33,18 @@ def machine() -> str:
 def run_benchmarks() -> list[tuple[str, float, str, str]]:
     """Measure every target; returns rows of (name, measured, unit, target)."""
     data = load_dataset("digits")
-    t_train = _clock(lambda: train(data), repeats=3)
+    t_train = median_time(lambda: train(data), repeats=3)
     net = train(data)
-    reference = MLPClassifier(hidden_layer_sizes=(100,), solver="sgd", learning_rate_init=0.1,
-                              alpha=1e-4, max_iter=500, batch_size=200, random_state=0)
-    t_sklearn = _clock(lambda: clone(reference).fit(data.X_train, data.y_train), repeats=3)
+    reference = MLPClassifier(
+        hidden_layer_sizes=(100,),
+        solver="sgd",
+        learning_rate_init=0.1,
+        alpha=1e-4,
+        max_iter=500,
+        batch_size=200,
+        random_state=0,
+    )
+    t_sklearn = median_time(lambda: clone(reference).fit(data.X_train, data.y_train), repeats=3)
     rows = [
         ("train the default digits model (162 epochs)", t_train, "s", "<= 1 s"),
         ("  scikit-learn's own MLPClassifier.fit, same model, same machine", t_sklearn, "s", ""),
@@ -62,7 +58,7 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
         layer_counts(result.masks, net.layer_names)
         weight_histograms(net, result.masks)
 
-    steps = [_clock(lambda s=s: slider_step(s), repeats=5) for s in LEVELS_21]
+    steps = [median_time(lambda s=s: slider_step(s), repeats=5) for s in LEVELS_21]
     rows.append(
         (
             "one slider step (mask, evaluate, counts, histograms)",
@@ -73,7 +69,7 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
     )
 
     weight_keys = [k for k, s in STRATEGIES.items() if s.granularity == "weight"]
-    scoring = sum(_clock(lambda k=k: Pruner(net, k, data), repeats=3) for k in weight_keys)
+    scoring = sum(median_time(lambda k=k: Pruner(net, k, data), repeats=3) for k in weight_keys)
     pruners = {k: Pruner(net, k, data) for k in weight_keys}
 
     def levels_only() -> None:
@@ -81,9 +77,9 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
             for s in LEVELS_21:
                 evaluate(p.prune(s).network, data.X_test, data.y_test)
 
-    t_levels = _clock(levels_only, repeats=3)
+    t_levels = median_time(levels_only, repeats=3)
     n_passes = len(weight_keys) * len(LEVELS_21)
-    t_forward = _clock(
+    t_forward = median_time(
         lambda: [
             forward(net.coefs, net.intercepts, net.activation, data.X_test) for _ in range(n_passes)
         ],
@@ -112,7 +108,7 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
             finetune(pruner.prune(s), data, 10)
 
     rows.append(
-        ("11-level fine-tuned curve, 10 epochs each", _clock(finetuned_curve), "s", "<= 3 s")
+        ("11-level fine-tuned curve, 10 epochs each", median_time(finetuned_curve), "s", "<= 3 s")
     )
     return rows
 

@@ -56,7 +56,8 @@ class Latency:
     compacted: float
 
 
-def _median_time(fn, repeats: int) -> float:
+def median_time(fn, repeats: int) -> float:
+    """Median wall time of ``fn`` in seconds, after one warm-up call."""
     fn()  # warm up caches and lazy imports
     times = []
     for _ in range(repeats):
@@ -72,7 +73,7 @@ def latency(network: Network, X: np.ndarray, repeats: int = 30) -> Latency:
     csr = [sparse.csr_matrix(W) for W in network.coefs]
     act = network.activation
     return Latency(
-        dense=_median_time(lambda: forward(network.coefs, network.intercepts, act, X), repeats),
-        csr=_median_time(lambda: forward(csr, network.intercepts, act, X), repeats),
-        compacted=_median_time(lambda: forward(small.coefs, small.intercepts, act, X), repeats),
+        dense=median_time(lambda: forward(network.coefs, network.intercepts, act, X), repeats),
+        csr=median_time(lambda: forward(csr, network.intercepts, act, X), repeats),
+        compacted=median_time(lambda: forward(small.coefs, small.intercepts, act, X), repeats),
     )

@@ -65,6 +65,21 @@ def one_shot(
     return result
 
 
+def _prune_in_steps(network, data, strategy, sparsity, levels, epochs, seed, progress, label):
+    """Prune to each level in turn, building on the last mask, and fine-tune after each.
+
+    The composition both iterative and gradual pruning are made of; returns the last
+    result, reported against the original network and the requested sparsity.
+    """
+    current, masks, units, result = network, None, None, None
+    for i, level in enumerate(levels, start=1):
+        result = Pruner(current, strategy, data, seed, masks, units).prune(level)
+        result = finetune(result, data, epochs, seed=seed + i)
+        current, masks, units = result.network, result.masks, result.intercept_masks
+        _report(progress, i / len(levels), label.format(i=i, n=len(levels), level=level))
+    return dataclasses.replace(result, original=network, sparsity=sparsity)
+
+
 def iterative(
     network: Network,
     data: Dataset,
@@ -79,14 +94,18 @@ def iterative(
     fine-tune for ``epochs`` after each (Han et al. 2015's prune-retrain loop)."""
     sparsity = validate_sparsity(sparsity)
     rounds = max(1, int(rounds))
-    current, masks, units, result = network, None, None, None
-    for r in range(1, rounds + 1):
-        step = sparsity if r == rounds else 1.0 - (1.0 - sparsity) ** (r / rounds)
-        result = Pruner(current, strategy, data, seed, masks, units).prune(step)
-        result = finetune(result, data, epochs, seed=seed + r)
-        current, masks, units = result.network, result.masks, result.intercept_masks
-        _report(progress, r / rounds, f"round {r} of {rounds}: sparsity {step:.0%}")
-    return dataclasses.replace(result, original=network, sparsity=sparsity)
+    levels = [1.0 - (1.0 - sparsity) ** (r / rounds) for r in range(1, rounds)] + [sparsity]
+    return _prune_in_steps(
+        network,
+        data,
+        strategy,
+        sparsity,
+        levels,
+        epochs,
+        seed,
+        progress,
+        "round {i} of {n}: sparsity {level:.0%}",
+    )
 
 
 def gradual_sparsity(step: int, steps: int, final: float, initial: float = 0.0) -> float:
@@ -109,14 +128,18 @@ def gradual(
     """Raise sparsity along the cubic schedule while training continues, one step per epoch."""
     sparsity = validate_sparsity(sparsity)
     epochs = max(1, int(epochs))
-    current, masks, units, result = network, None, None, None
-    for t in range(1, epochs + 1):
-        step = gradual_sparsity(t, epochs, sparsity)
-        result = Pruner(current, strategy, data, seed, masks, units).prune(step)
-        result = finetune(result, data, 1, seed=seed + t)
-        current, masks, units = result.network, result.masks, result.intercept_masks
-        _report(progress, t / epochs, f"epoch {t} of {epochs}: sparsity {step:.0%}")
-    return dataclasses.replace(result, original=network, sparsity=sparsity)
+    levels = [gradual_sparsity(t, epochs, sparsity) for t in range(1, epochs + 1)]
+    return _prune_in_steps(
+        network,
+        data,
+        strategy,
+        sparsity,
+        levels,
+        1,
+        seed,
+        progress,
+        "epoch {i} of {n}: sparsity {level:.0%}",
+    )
 
 
 PRUNE_AT_INIT = ("snip", "synflow", "global_magnitude", "random")

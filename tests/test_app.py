@@ -62,7 +62,7 @@ def test_default_view_is_interesting():
     assert not at.exception
     assert at.slider(key="sparsity").value == 90
     assert at.selectbox(key="strategy").value == "global_magnitude"
-    assert metric(at, "Weights removed") == "90.0%"
+    assert metric(at, "Sparsity") == "90.0%"
     assert 0.8 < float(metric(at, "Test accuracy").rstrip("%")) / 100 < 0.95
 
 
@@ -126,10 +126,10 @@ def test_two_sessions_do_not_share_state():
     first.slider(key="sparsity").set_value(95).run()
     second.slider(key="sparsity").set_value(10).run()
     assert second.selectbox(key="strategy").value == "global_magnitude"
-    assert metric(first, "Weights removed") == "95.0%"
-    assert metric(second, "Weights removed") == "10.0%"
+    assert metric(first, "Sparsity") == "95.0%"
+    assert metric(second, "Sparsity") == "10.0%"
     first.run()
-    assert metric(first, "Weights removed") == "95.0%"
+    assert metric(first, "Sparsity") == "95.0%"
     assert sum(nonzero_counts(second)) == 7400 - round(0.1 * 7400)
 
 
@@ -146,7 +146,7 @@ def test_hide_removes_the_named_controls():
     assert not [s for s in at.text_input if s.key == "hidden"]
     assert not [s for s in at.selectbox if s.key == "solver"]
     assert [s for s in at.selectbox if s.key == "activation"]
-    assert metric(at, "Weights removed") == "70.0%"
+    assert metric(at, "Sparsity") == "70.0%"
     assert any("SNIP" in m.value for m in at.markdown)
     assert at.query_params["hide"] == "strategy,hidden,solver"
 

@@ -52,12 +52,12 @@ def test_npz_masks_are_shown(digits, net):
     payload = npz_bytes(custom, export_meta(custom, 0.5))
     at = upload(app(), "mine.npz", payload)
     assert not at.exception
-    assert metric(at, "Weights removed") == "40.0%"
+    assert metric(at, "Sparsity") == "40.0%"
     accuracy = pruning.evaluate(custom.network, digits.X_test, digits.y_test).accuracy
     assert metric(at, "Test accuracy") == f"{accuracy:.1%}"
     assert any("mine.npz" in s.value for s in at.success)
     at.button(key="clear_upload").click().run()
-    assert metric(at, "Weights removed") == "40.0%"  # the slider follows the file's sparsity
+    assert metric(at, "Sparsity") == "40.0%"  # the slider follows the file's sparsity
     assert at.slider(key="sparsity").value == 40
 
 
@@ -80,4 +80,4 @@ def test_bad_files_are_refused_and_change_nothing(net):
         errors = [e.value for e in at.error]
         assert any(reason in e and "nothing changed" in e for e in errors), (name, errors)
         assert at.slider(key="sparsity").value == 80
-        assert metric(at, "Weights removed") == "80.0%"
+        assert metric(at, "Sparsity") == "80.0%"

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from conftest import wait_for_app
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -10,20 +11,17 @@ expect.set_options(timeout=30_000)  # a classroom laptop under load is slow; wai
 
 METRIC = "[data-testid='stMetricValue']"
 PAGES = (
-    "prune", "train", "curves", "lottery", "inspect", "sensitivity", "cost", "learn", "lessons",
+    "prune",
+    "train",
+    "curves",
+    "lottery",
+    "inspect",
+    "sensitivity",
+    "cost",
+    "learn",
+    "lessons",
     "challenge",
 )
-
-
-def wait_for_app(page: Page) -> None:
-    """Wait until the script has finished, placeholders are gone and charts have drawn."""
-    page.wait_for_selector("[data-testid='stMain'] h1", timeout=90_000)
-    expect(page.get_by_role("img", name="Running...")).to_have_count(0, timeout=90_000)
-    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=90_000)
-    charts = page.locator("[data-testid='stPlotlyChart']")
-    for i in range(charts.count()):
-        charts.nth(i).locator(".main-svg").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(500)  # let Plotly finish its redraw
 
 
 def counts_chart_text(page: Page) -> list[str]:
@@ -54,7 +52,8 @@ def test_shared_link_restores_the_view(page: Page, app_url: str):
     page.goto(f"{app_url}/prune?strategy=layer_magnitude&sparsity=80")
     wait_for_app(page)
     expect(page.get_by_role("slider", name=re.compile("Sparsity"))).to_have_attribute(
-        "aria-valuetext", "80%")
+        "aria-valuetext", "80%"
+    )
     expect(page.get_by_role("combobox", name="Strategy")).to_have_value("Magnitude, per layer")
     assert page.url.endswith("/prune?strategy=layer_magnitude&sparsity=80")
 
@@ -63,7 +62,8 @@ def test_hostile_link_falls_back_with_a_notice(page: Page, app_url: str):
     page.goto(f"{app_url}/prune?sparsity=%3Cscript%3Ealert(1)%3C/script%3E&strategy=nope")
     wait_for_app(page)
     expect(page.get_by_role("slider", name=re.compile("Sparsity"))).to_have_attribute(
-        "aria-valuetext", "90%")
+        "aria-valuetext", "90%"
+    )
     expect(page.get_by_text("was not valid").first).to_be_visible()
     assert page.locator("script:text('alert(1)')").count() == 0
 

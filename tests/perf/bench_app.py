@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from conftest import LAUNCH_ARGS, _free_port  # noqa: E402
+from conftest import LAUNCH_ARGS, streamlit_server  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -41,45 +41,6 @@ def apptest_reruns(n: int = 20) -> list[float]:
         at.run()
         times.append(time.perf_counter() - start)
     return times[2:]  # the first reruns fill the caches
-
-
-class Server:
-    def __init__(self, script: str):
-        import subprocess
-
-        self.port = _free_port()
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                script,
-                "--server.port",
-                str(self.port),
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-        import urllib.request
-
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"{script} did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
 
 
 def slider_latencies(page, url: str, slider_name: str, presses: int = 15) -> list[float]:
@@ -109,26 +70,22 @@ def first_render(page, url: str) -> float:
 def browser_figures() -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    app, bare = Server("app.py"), Server("tests/perf/bare_app.py")
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            first_render(page, f"{app.url}/prune")  # warms the cache: trains the model
-            renders = [
-                first_render(
-                    browser.new_page(viewport={"width": 1400, "height": 1000}), f"{app.url}/prune"
-                )
-                for _ in range(3)
-            ]
-            bare_times = slider_latencies(page, bare.url, "Value")
-            app_times = slider_latencies(
-                page, f"{app.url}/prune", "Sparsity: share of weights removed"
-            )
-            browser.close()
-    finally:
-        app.stop()
-        bare.stop()
+    with (
+        streamlit_server("app.py") as app_url,
+        streamlit_server("tests/perf/bare_app.py") as bare_url,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        first_render(page, f"{app_url}/prune")  # warms the cache: trains the model
+        renders = [
+            first_render(browser.new_page(viewport={"width": 1400, "height": 1000}),
+                         f"{app_url}/prune")
+            for _ in range(3)
+        ]  # fmt: skip
+        bare_times = slider_latencies(page, bare_url, "Value")
+        app_times = slider_latencies(page, f"{app_url}/prune", "Sparsity: share of weights removed")
+        browser.close()
     return {
         "first_render": statistics.median(renders),
         "bare": statistics.median(bare_times),
