@@ -46,6 +46,7 @@ def sidebar() -> None:
             list(LANGUAGES),
             key="lang",
             format_func=LANGUAGES.get,
+            on_change=state.reload_after_language_change,
             required=True,
         )
         st.subheader(t("common.model"))
@@ -111,3 +112,4 @@ if page.url_path != "train":  # the Train page trains with a live loss curve of 
 _freeze_after_warmup()
 page.run()
 state.sync_url()
+state.reload_if_requested()

@@ -140,3 +140,19 @@ def share_link(page: str) -> str:
     query = "&".join(f"{p.key}={value(p.key)}" for p in PROPS if value(p.key) != p.default)
     base = st.context.url or f"/{page}"
     return f"{base}?{query}" if query else base
+
+
+def reload_after_language_change() -> None:
+    """Ask for one browser reload after the language switch (a widget callback).
+
+    A select box keeps showing its chosen option's old label when only the labels change,
+    so after a switch the page reloads once from its URL, which holds the whole lesson
+    state including ``lang``.
+    """
+    st.session_state["_reload"] = True
+
+
+def reload_if_requested() -> None:
+    """Emit the one reload asked for, after the URL already carries the new state."""
+    if st.session_state.pop("_reload", False):
+        st.html("<script>window.location.reload()</script>", unsafe_allow_javascript=True)

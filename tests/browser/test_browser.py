@@ -69,12 +69,18 @@ def test_hostile_link_falls_back_with_a_notice(page: Page, app_url: str):
 
 
 def test_switch_to_chinese(page: Page, app_url: str, screenshots):
-    page.goto(f"{app_url}/prune")
+    page.goto(f"{app_url}/prune?strategy=layer_magnitude&sparsity=70")
     wait_for_app(page)
     page.get_by_role("radio", name="中文").click()
     expect(page.get_by_role("heading", name="剪枝")).to_be_visible(timeout=30_000)
     wait_for_app(page)
     expect(page.get_by_text("测试准确率").first).to_be_visible()
+    # every label, including the chosen options of select boxes, and the state survive
+    expect(page.get_by_role("combobox", name="剪枝策略")).to_have_value("按幅值，逐层")
+    expect(page.get_by_role("combobox", name="数据集")).to_have_value("手写数字（8×8 图像）")
+    expect(page.get_by_role("slider", name=re.compile("稀疏度"))).to_have_attribute(
+        "aria-valuetext", "70%"
+    )
     assert "lang=zh" in page.url
     page.screenshot(path=screenshots / "prune-zh.png", full_page=True)
 
