@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= localhost
 
-.PHONY: run test lint bench bench-app clean
+.PHONY: run test lint bench bench-app bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ clean:
 ## Measure the dashboard: server rerun, browser slider latency against a bare page, first render.
 bench-app: $(VENV)/.dev-deps
 	$(BIN)/python tests/perf/bench_app.py
+
+## Simulate a class: 1, 10 and 30 students moving the Prune slider against one server.
+bench-load: $(VENV)/.dev-deps
+	$(BIN)/python tests/perf/load_app.py
