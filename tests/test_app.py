@@ -5,29 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = (
-    "prune",
-    "train",
-    "curves",
-    "lottery",
-    "inspect",
-    "sensitivity",
-    "cost",
-    "learn",
-    "lessons",
-    "challenge",
-)
-
-
-def app(**params) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=180)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+from tests.apptest import PAGES, app, metric
 
 
 def overview(at: AppTest) -> dict:

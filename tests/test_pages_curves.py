@@ -19,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.ui import curve_figures as cf
+from tests.apptest import open_page
 
 PAGES = ("train", "curves", "lottery", "sensitivity")
 SMALL = {"dataset": "iris", "hidden": "8"}
@@ -26,25 +27,6 @@ SMALL = {"dataset": "iris", "hidden": "8"}
 
 def _t(key: str, **values) -> str:
     return key + (" " + " ".join(f"{k}={v}" for k, v in values.items()) if values else "")
-
-
-def open_page(page: str, **params: str) -> AppTest:
-    """Open ``/<page>`` with URL ``params``, as a student following a link would.
-
-    The language is chosen with the sidebar control instead of the URL: AppTest formats a
-    selectbox's options outside the script run (so in English), and a Chinese first run
-    would make the next run's widget lookup fail.
-    """
-    at = AppTest.from_file("../app.py", default_timeout=180)
-    lang = params.pop("lang", None)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if lang is not None:
-        at.segmented_control(key="lang").set_value(lang)
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _rerun(at: AppTest, **params: str) -> AppTest:

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from pages.ui.inspect_figures import human_bytes
 from pruning import Pruner, evaluate, storage
+from tests.apptest import open_page
 
 SCENARIOS = {  # the defaults are checked by the two tests against the engine below
     "sparsity_100": {"sparsity": "100"},
@@ -28,18 +29,6 @@ CHARTS = {
     "inspect": ("inspect_heatmap", "inspect_fields", "inspect_confusion", "inspect_drop"),
     "cost": ("cost_storage", "cost_latency", "cost_sweep", "cost_speedup", "cost_sharing"),
 }
-
-
-def _open(page: str, **params) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    lang = params.pop("lang", None)
-    at.query_params.update(params)
-    at.run()
-    if lang is not None:
-        at.segmented_control(key="lang").set_value(lang)
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def _specs(at: AppTest) -> dict:
@@ -66,7 +55,7 @@ def _text(at: AppTest) -> str:
 @pytest.mark.parametrize("page", ["inspect", "cost"])
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_page_runs(page, scenario):
-    _check_page(_open(page, **dict(SCENARIOS[scenario])), page, scenario)
+    _check_page(open_page(page, **dict(SCENARIOS[scenario])), page, scenario)
 
 
 def _check_page(at: AppTest, page: str, scenario: str) -> None:
@@ -94,7 +83,7 @@ def _check_page(at: AppTest, page: str, scenario: str) -> None:
 
 
 def test_inspect_matches_evaluate(digits, net):
-    at = _open("inspect")
+    at = open_page("inspect")
     _check_page(at, "inspect", "defaults")
     specs = _specs(at)
     pruned = Pruner(net, "global_magnitude", digits).prune(0.9)
@@ -119,7 +108,7 @@ def test_inspect_matches_evaluate(digits, net):
 
 
 def test_cost_storage_matches_engine(digits, net):
-    at = _open("cost")
+    at = open_page("cost")
     _check_page(at, "cost", "defaults")
     pruned = Pruner(net, "global_magnitude", digits).prune(0.9)
     size = storage(pruned.network)
@@ -141,7 +130,7 @@ def test_cost_storage_matches_engine(digits, net):
 
 
 def test_cost_says_csr_is_larger_at_low_sparsity(digits, net):
-    at = _open("cost", sparsity="30")
+    at = open_page("cost", sparsity="30")
     size = storage(Pruner(net, "global_magnitude", digits).prune(0.3).network)
     assert size.csr > size.dense and size.compacted == size.dense
     text = _text(at)

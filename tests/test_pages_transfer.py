@@ -9,22 +9,17 @@ from streamlit.testing.v1 import AppTest
 
 import pruning
 from pruning.export import export_meta, npz_bytes
+from tests.apptest import app as _app
+from tests.apptest import metric
 
 
 def app(**params) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=180)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return _app(**params).run()
 
 
 def upload(at: AppTest, name: str, payload: bytes) -> AppTest:
     at.file_uploader(key="upload").set_value((name, payload, "application/octet-stream"))
     return at.run()
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 def test_downloads_are_offered():

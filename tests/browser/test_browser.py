@@ -6,22 +6,12 @@ import pytest
 from conftest import wait_for_app
 from playwright.sync_api import Page, expect
 
+from tests.apptest import PAGES
+
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)  # a classroom laptop under load is slow; waiting is not failing
 
 METRIC = "[data-testid='stMetricValue']"
-PAGES = (
-    "prune",
-    "train",
-    "curves",
-    "lottery",
-    "inspect",
-    "sensitivity",
-    "cost",
-    "learn",
-    "lessons",
-    "challenge",
-)
 
 
 def counts_chart_text(page: Page) -> list[str]:
