@@ -120,6 +120,18 @@ def tile_order(kept: np.ndarray, removed: np.ndarray, survivors_first: bool) -> 
 # --- Inspect -----------------------------------------------------------------------------
 
 
+def _weight_colours(limit: float, t: Translate) -> dict:
+    """The diverging weight scale every weight heatmap shares: centred on 0, ±``limit``."""
+    return {
+        "colorscale": WEIGHT_SCALE,
+        "reversescale": True,
+        "zmid": 0,
+        "zmin": -limit,
+        "zmax": limit,
+        "colorbar": {"title": {"text": t("inspect.weight")}, "thickness": 14},
+    }
+
+
 def _pruned_legend(fig: go.Figure, t: Translate, **where) -> None:
     """A legend entry explaining the grey cells (a marker-only trace with no points)."""
     fig.add_scatter(
@@ -151,12 +163,7 @@ def weight_heatmap(
             z=z,
             x=cols,
             y=y,
-            colorscale=WEIGHT_SCALE,
-            reversescale=True,
-            zmid=0,
-            zmin=-limit,
-            zmax=limit,
-            colorbar={"title": {"text": t("inspect.weight")}, "thickness": 14},
+            **_weight_colours(limit, t),
             hovertemplate=t("inspect.cell_hover") + "<extra></extra>",
             hoverongaps=False,
             xgap=0,
@@ -254,12 +261,7 @@ def receptive_fields(
     )
     fig.add_heatmap(
         z=weights,
-        colorscale=WEIGHT_SCALE,
-        reversescale=True,
-        zmid=0,
-        zmin=-limit,
-        zmax=limit,
-        colorbar={"title": {"text": t("inspect.weight")}, "thickness": 14},
+        **_weight_colours(limit, t),
         customdata=where,
         hovertemplate=t("inspect.field_hover") + "<extra></extra>",
         hoverongaps=False,
