@@ -28,6 +28,14 @@ def live_board() -> None:
     c2.metric(t("common.dataset"), t(f"datasets.{settings.dataset}"))
     c3.metric(t("challenge.status"), t("challenge.open" if settings.open else "challenge.closed"))
     c4.metric(t("challenge.players"), len(standings))
+    st.caption(
+        t(
+            "challenge.rules",
+            dataset=t(f"datasets.{settings.dataset}"),
+            seed=settings.seed,
+            target=settings.target,
+        )
+    )
     if not settings.open:
         st.warning(t("challenge.closed_info"))
 
@@ -43,6 +51,8 @@ def live_board() -> None:
                 accuracy=mine.accuracy,
             )
         )
+    elif mine is not None and mine.collapsed:
+        st.info(t("challenge.your_collapsed", nickname=challenge.md(mine.nickname)))
     elif mine is not None:
         st.info(
             t(
@@ -72,8 +82,9 @@ def live_board() -> None:
         with st.expander(t("challenge.below_title", n=len(below))):
             st.caption(t("challenge.below_intro", target=settings.target))
             challenge.show_table(challenge.leaderboard_frame(below, me), key="below", ranked=False)
-    if models.current_config().dataset != settings.dataset:
-        st.caption(t("challenge.switch_dataset", expected=t(f"datasets.{settings.dataset}")))
+    switch = challenge.switch_text(models.current_config(), settings)
+    if switch is not None:
+        st.caption(switch)
 
 
 board = challenge.current_board()  # None after a short error if the database is unusable

@@ -1,4 +1,10 @@
-"""Prune: pick a strategy, move the sparsity slider, watch the network react."""
+"""Prune: pick a strategy, move the sparsity slider, watch the network react.
+
+Only what the slider changes lives in the fragment: the slider, the three numbers, the
+chart, its caption and the share link. Every element a fragment run sends costs the one
+shared server core time, so the rarely used actions (fine-tuning, downloads, the challenge
+form) sit outside it. They are drawn on full runs and read the current view when clicked.
+"""
 
 import streamlit as st
 
@@ -7,21 +13,18 @@ from pages.ui.i18n import registry_text, t
 from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
 
 CURVE_LEVELS = tuple(i / 20 for i in range(21))
+VIEW = "_prune_view"
 
 config = models.current_config()
 data = models.dataset(config.dataset, config.seed)
 dense = models.dense_evaluation(config)
 labels = {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}
 
-st.title(t("prune.title"))
-st.caption(t("prune.intro"))
 
-
-@st.fragment
-def live_view() -> None:
-    """Everything the slider drives, rerun on its own when a control inside changes."""
-    left, middle, right = st.columns([4, 4, 3], gap="large")
-    with left:
+def strategy_control() -> tuple[str, bool]:
+    """The strategy select with its explanation, and the APoZ threshold switch."""
+    pick, mode = st.columns([2, 1], gap="large")
+    with pick:
         if state.hidden("strategy"):
             key = state.value("strategy")
             st.markdown(f"**{t('prune.strategy')}:** {labels[key]}")
@@ -33,63 +36,61 @@ def live_view() -> None:
                 format_func=labels.get,
                 persist_state="session",
             )
-        strategy = STRATEGIES[key]
-        st.caption(registry_text(key, "description", strategy.description))
-    with middle:
+        st.caption(registry_text(key, "description", STRATEGIES[key].description))
+    threshold_mode = STRATEGIES[key].threshold is not None and mode.toggle(
+        t("prune.threshold_mode"), key="threshold_mode"
+    )
+    return key, threshold_mode
+
+
+@st.fragment
+def live_view(key: str, threshold_mode: bool) -> dict:
+    """Everything the slider drives; reruns on its own when the slider moves.
+
+    Returns the current view, which the actions below the fragment use on full runs. It
+    is one dict per session, updated in place, so a download prepared on click reads the
+    slider's latest position even after fragment-only runs.
+    """
+    strategy = STRATEGIES[key]
+    controls, numbers = st.columns([1, 1], gap="large", vertical_alignment="bottom")
+    with controls:
         threshold = None
-        if strategy.threshold is not None and st.toggle(
-            t("prune.threshold_mode"), key="threshold_mode"
-        ):
+        if threshold_mode:
             threshold = st.slider(
-                t("prune.threshold"),
-                0.0,
-                1.0,
-                0.9,
-                0.01,
-                key="threshold",
-                help=t("prune.threshold_help"),
-            )
+                t("prune.threshold"), 0.0, 1.0, 0.9, 0.01,
+                key="threshold", help=t("prune.threshold_help"),
+            )  # fmt: skip
         sparsity = state.value("sparsity")
+        neuron = strategy.granularity == "neuron"
         if not state.hidden("sparsity"):
             sparsity = st.slider(
-                t(
-                    "prune.sparsity_neuron"
-                    if strategy.granularity == "neuron"
-                    else "prune.sparsity"
-                ),
-                0,
-                100,
-                step=1,
-                key="sparsity",
-                format="%d%%",
-                persist_state="session",
-                disabled=threshold is not None,
-            )
+                t("prune.sparsity_neuron" if neuron else "prune.sparsity"),
+                0, 100, step=1, format="%d%%",
+                key="sparsity", persist_state="session", disabled=threshold is not None,
+            )  # fmt: skip
 
     result = transfer.uploaded_result(config, key)
     uploaded = result is not None
     if result is None:
         pruner = models.pruner(config, key)
-        if threshold is not None:
-            result = pruner.prune(threshold=threshold)
-        else:
-            result = pruner.prune(sparsity / 100)
-    else:
-        st.info(t("transfer.custom_note"))
+        result = (
+            pruner.prune(sparsity / 100) if threshold is None else pruner.prune(threshold=threshold)
+        )
     ev = evaluate(result.network, data.X_test, data.y_test)
 
-    with right:
+    with numbers.container(horizontal=True, gap="medium"):
         st.metric(
             t("prune.accuracy"),
             f"{ev.accuracy:.1%}",
             delta=f"{100 * (ev.accuracy - dense.accuracy):+.1f} pt",
             help=t("prune.accuracy_help", dense=dense.accuracy),
         )
-        c1, c2 = st.columns(2)
-        c1.metric(t("prune.weight_sparsity"), f"{result.weight_sparsity:.1%}")
-        c2.metric(
+        st.metric(t("prune.weight_sparsity"), f"{result.weight_sparsity:.1%}")
+        st.metric(
             t("prune.compression"), "∞" if result.nonzero == 0 else f"{result.compression:.1f}×"
         )
+    if uploaded:
+        st.info(t("transfer.custom_note"))
     if result.collapsed:
         reason = t(f"prune.collapse_{result.collapse.kind}", layer=result.collapse.layer)
         st.error(t("prune.collapsed", reason=reason))
@@ -114,29 +115,27 @@ def live_view() -> None:
         key="overview",
         config={"displayModeBar": False},
     )
+    layers = ", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts)
+    summary = t("prune.summary", layers=layers)
     if data.feature_shape is None:
-        st.caption(t("prune.no_pixels"))
-    st.caption(
-        t(
-            "prune.summary",
-            layers=", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts),
-        )
-    )
-    tune, link = st.columns(2, gap="large")
-    with tune:
-        _finetune_action(result, ev.accuracy)
-    with link:
-        st.caption(t("prune.link_hint"))
-        st.code(state.share_link("prune"), language=None, wrap_lines=True)
-    with st.expander(t("transfer.download_section")):
-        transfer.downloads(result, ev.accuracy)
-    custom = uploaded or threshold is not None
-    challenge.submit_form(config, key, sparsity, masks=result.masks if custom else None)
+        summary += " " + t("prune.no_pixels")
+    st.caption(f"{summary} {t('prune.link_hint')}")
+    st.code(state.share_link("prune"), language=None, wrap_lines=True)
     state.sync_url()
+    custom = uploaded or threshold is not None
+    view = st.session_state.setdefault(VIEW, {})
+    view.update(
+        result=result,
+        accuracy=ev.accuracy,
+        sparsity=None if custom else sparsity,
+        masks=result.masks if custom else None,
+    )
+    return view
 
 
-def _finetune_action(result, accuracy: float) -> None:
-    """Fine-tune the surviving weights for a few epochs and show what it recovers."""
+def finetune_action(view: dict) -> None:
+    """Fine-tune the surviving weights of the current view and show what it recovers."""
+    result = view["result"]
     epochs = st.number_input(t("prune.finetune_epochs"), 1, 50, 10, key="finetune_epochs")
     token = (config, result.strategy, result.sparsity, result.threshold, epochs)
     if st.button(t("prune.finetune", epochs=epochs), key="finetune"):
@@ -148,10 +147,27 @@ def _finetune_action(result, accuracy: float) -> None:
         )
     done = st.session_state.get("_finetuned")
     if done and done[0] == token:
-        st.success(t("prune.finetuned", epochs=epochs, before=accuracy, after=done[1]))
+        st.success(
+            t(
+                "prune.finetuned",
+                epochs=epochs,
+                sparsity=result.weight_sparsity,
+                before=view["accuracy"],
+                after=done[1],
+            )
+        )
 
 
+st.title(t("prune.title"))
+st.caption(t("prune.intro"))
 transfer.uploaded_banner()
-live_view()
+strategy_key, threshold_on = strategy_control()
+view = live_view(strategy_key, threshold_on)
+tune, files = st.columns(2, gap="large")
+with tune:
+    finetune_action(view)
+with files, st.expander(t("transfer.download_section")):
+    transfer.downloads(view)
+challenge.submit_form(config, strategy_key, view["sparsity"], masks=view["masks"])
 with st.expander(t("transfer.upload_section")):
     transfer.uploader()

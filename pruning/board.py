@@ -1,11 +1,12 @@
 """The class challenge: find the sparsest network that keeps at least T% test accuracy.
 
 ``Board`` is a leaderboard stored with SQLAlchemy (a SQLite file by default, any SQLAlchemy
-URL such as PostgreSQL works). The teacher sets the target ``T`` and the dataset and opens
-or closes the board; students submit a configuration and the board measures it itself::
+URL such as PostgreSQL works). The teacher sets the target ``T``, the dataset and the seed
+and opens or closes the board; students submit a configuration and the board measures it
+itself::
 
     board = Board("sqlite:///board.db")
-    board.set_settings(open=True, target=0.9, dataset="digits")
+    board.set_settings(open=True, target=0.9, dataset="digits", seed=0)
     entry = board.submit("Ada", config, "global_magnitude", 0.9, network=net, data=data)
     board.top(10)
 
@@ -23,11 +24,19 @@ Rules:
   insensitively, so "Ada" and "ada" are the same player.
 - Duplicates: every accepted submission is stored (the teacher's CSV export has all of
   them), and the leaderboard shows one row per nickname, that nickname's best entry.
+- Dataset and seed: a submission must use the board's dataset and seed, or it is refused
+  (codes ``dataset`` and ``seed``). The seed decides the train/test split
+  (``load_dataset(name, seed)``), so one seed for everyone means one test set for everyone.
+- Layer collapse: a network with no path left from input to output (``collapse_reason``,
+  e.g. at 100% sparsity) gives every input the same answer. It is stored with its reason
+  (``Entry.collapse``) and never qualifies, whatever T, since a constant answer already
+  scores the majority-class share of the test set (``chance_level``).
 - Entries below the target are stored and returned with ``qualifies=False``; they get no
   rank and are listed apart (``below_target``). Qualifying means ``accuracy >= T`` for the
-  teacher's *current* T, so changing T re-sorts the board at once.
-- Ranking, on the teacher's current dataset only: weight sparsity descending, then
-  accuracy descending, then the earliest submission.
+  teacher's *current* T, and no collapse, so changing T re-sorts the board at once.
+- Ranking, on the teacher's current dataset and seed only (entries on others are kept and
+  come back when the teacher switches back): weight sparsity descending, then accuracy
+  descending, then the earliest submission.
 
 Storage: SQLite runs in WAL mode with a busy timeout, and every write transaction starts
 with ``BEGIN IMMEDIATE``, so thirty students submitting at once queue for a few
@@ -42,6 +51,11 @@ each once, when a ``Board`` opens the database:
    kept, out of how many).
 3. ``entries`` gains ``nickname_key`` (the case-folded nickname duplicates are grouped
    by), back-filled from existing rows, and an index on ``(dataset, nickname_key)``.
+4. ``entries`` gains ``seed`` (the config's seed, back-filled from the ``config`` JSON;
+   NULL for rows from version 1, whose seed is unknown, so they are shown on no board)
+   and ``collapse`` (why the network ignores its input, NULL when it does not; old rows
+   are marked only when they kept no weight at all, the masks being unknown), and an
+   index on ``(dataset, seed, nickname_key)``.
 """
 
 from __future__ import annotations
@@ -49,6 +63,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import functools
 import io
 import json
 import math
@@ -70,6 +85,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     case,
     create_engine,
     delete,
@@ -85,8 +101,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from .data import DATASETS, Dataset
-from .masks import Pruner, validate_sparsity
+from .data import DATASETS, Dataset, load_dataset
+from .masks import Pruner, collapse_reason, validate_sparsity
 from .metrics import evaluate
 from .network import ACTIVATIONS, Network
 from .strategies import STRATEGIES
@@ -98,7 +114,9 @@ MAX_ENTRIES = 10_000  # a whole term of classes; protects the disk from a runawa
 MAX_PER_NICKNAME = 200  # per dataset: plenty for a lesson, bounds one player's spam
 BUSY_TIMEOUT_MS = 20_000
 CUSTOM = "custom"  # the strategy recorded for explicit masks
-DEFAULT_SETTINGS = {"open": True, "target": 0.9, "dataset": "digits"}
+MAX_SEED = 9999  # the sidebar's range: a seed every student can set
+DEFAULT_SETTINGS = {"open": True, "target": 0.9, "dataset": "digits", "seed": 0}
+COLLAPSE = "this network ignores its input: layer collapse"  # why a collapsed entry never ranks
 CONFIG_FIELDS = ("dataset", "hidden", "activation", "solver", "learning_rate", "max_iter", "seed")
 ALIASES = {"lr": "learning_rate", "epochs": "max_iter"}
 # Letters that render as nothing: a nickname made of them would be an invisible row.
@@ -299,6 +317,8 @@ entries = Table(
     Column("nonzero", Integer),
     Column("total", Integer),
     Column("nickname_key", String(80), nullable=False),
+    Column("seed", Integer),
+    Column("collapse", String(200)),
 )
 
 
@@ -356,10 +376,45 @@ def _v3(conn: Connection) -> None:
     )
 
 
+def _config_seed(raw: str | None) -> int | None:
+    """The seed in a stored config JSON, or None when there is none (version 1 rows)."""
+    try:
+        seed = json.loads(raw or "{}").get("seed")
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+
+
+def _v4(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE entries ADD COLUMN seed INTEGER"))
+    conn.execute(text("ALTER TABLE entries ADD COLUMN collapse VARCHAR(200)"))
+    rows = conn.execute(text("SELECT id, config FROM entries")).all()
+    for row_id, config in rows:
+        seed = _config_seed(config)
+        if seed is not None:
+            conn.execute(
+                text("UPDATE entries SET seed = :seed WHERE id = :id"), {"seed": seed, "id": row_id}
+            )
+    # Without the masks only the plainest collapse is known: no weight kept at all.
+    conn.execute(
+        text(
+            "UPDATE entries SET collapse = :why WHERE nonzero = 0 "
+            "OR (nonzero IS NULL AND sparsity >= 1)"
+        ),
+        {"why": "no weight is left"},
+    )
+    conn.execute(
+        text(
+            "CREATE INDEX ix_entries_dataset_seed_nickname ON entries (dataset, seed, nickname_key)"
+        )
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("settings and entries tables", _v1),
     ("entries: config, requested_sparsity, nonzero, total", _v2),
     ("entries: nickname_key for duplicate nicknames, indexed with dataset", _v3),
+    ("entries: seed (back-filled from config) and collapse, indexed with dataset", _v4),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -369,11 +424,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 @dataclass(frozen=True)
 class Settings:
-    """What the teacher decided: whether submissions are accepted, the target, the dataset."""
+    """What the teacher decided: whether submissions are accepted, the target, the dataset
+    and the seed (which fixes the dataset's train/test split)."""
 
     open: bool
     target: float
     dataset: str
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -393,12 +450,39 @@ class Entry:
     total: int | None = None
     config: dict = field(default_factory=dict, compare=False)
     rank: int | None = None
-    collapsed: bool = False  # only known right after submitting
+    seed: int | None = None  # the config's seed; None for rows older than the seed rule
+    collapse: str | None = None  # why the pruned network ignores its input, if it does
     key: str = field(default="", compare=False, repr=False)  # what duplicates are grouped by
+
+    @property
+    def collapsed(self) -> bool:
+        """Layer collapse: the entry is stored but never qualifies."""
+        return self.collapse is not None
+
+    @property
+    def note(self) -> str:
+        """Why this entry can never rank, whatever T is ("" when it can)."""
+        return f"{COLLAPSE} ({self.collapse})" if self.collapse else ""
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@functools.lru_cache(maxsize=64)
+def chance_level(dataset: str, seed: int = 0) -> float:
+    """The majority-class share of ``dataset``'s test split for ``seed``.
+
+    A network that gives every input the same answer scores at most this.
+    """
+    y = load_dataset(dataset, seed=seed).y_test
+    return float(np.bincount(y).max() / len(y))
+
+
+def target_at_chance(settings: Settings) -> float | None:
+    """The chance level when T is at or below it (a constant answer reaches T), else None."""
+    chance = chance_level(settings.dataset, settings.seed)
+    return chance if settings.target <= chance + _ACCURACY_EPS else None
 
 
 # --- the board ---------------------------------------------------------------------------
@@ -485,14 +569,21 @@ class Board:
             open=bool(values["open"]),
             target=float(values["target"]),
             dataset=str(values["dataset"]),
+            seed=int(values["seed"]),
         )
 
     def set_settings(
-        self, open: bool | None = None, target: float | None = None, dataset: str | None = None
+        self,
+        open: bool | None = None,
+        target: float | None = None,
+        dataset: str | None = None,
+        seed: int | None = None,
     ) -> Settings:
         """Change any of the teacher's settings (``None`` keeps a value); returns all of them.
 
-        ``target`` is a fraction in [0, 1]: 0.9 means 90% test accuracy.
+        ``target`` is a fraction in [0, 1]: 0.9 means 90% test accuracy. ``seed`` is a
+        whole number in [0, ``MAX_SEED``]: every submission must use it, so every student is
+        measured on the same train/test split.
         """
         changes = {}
         if open is not None:
@@ -508,6 +599,13 @@ class Board:
             if dataset not in DATASETS:
                 raise BoardError("setting", f"unknown dataset {str(dataset)[:40]!r}")
             changes["dataset"] = dataset
+        if seed is not None:
+            try:
+                changes["seed"] = _number(seed, int)
+            except ValueError as exc:
+                raise BoardError("setting", f"bad seed: {exc}") from None
+            if not 0 <= changes["seed"] <= MAX_SEED:
+                raise BoardError("setting", f"the seed must lie in [0, {MAX_SEED}], got {seed!r}")
         with self._writer.begin() as conn:
             for key, value in changes.items():
                 raw = json.dumps(value)
@@ -547,9 +645,13 @@ class Board:
                 ``config``, prunes ``network`` itself and evaluates on ``data``'s test split.
             seed: seeds random scores and SNIP's minibatch, as ``Pruner`` does.
 
+        Returns:
+            The stored entry. A collapsed network (no path from input to output) is stored
+            with ``collapse`` set and ``qualifies=False``: see ``Entry.note``.
+
         Raises:
-            BoardError: board closed, wrong dataset, bad nickname, config or masks,
-                sparsity outside [0, 1], or too many entries.
+            BoardError: board closed, wrong dataset or seed, bad nickname, config or
+                masks, sparsity outside [0, 1], or too many entries.
         """
         display, key = normalize_nickname(nickname)
         settings = self.settings()
@@ -562,6 +664,14 @@ class Board:
                 f"this challenge is on {settings.dataset}, not {cfg['dataset']}",
                 dataset=cfg["dataset"],
                 expected=settings.dataset,
+            )
+        if cfg["seed"] != settings.seed:
+            raise BoardError(
+                "seed",
+                f"this challenge uses seed {settings.seed}, not {cfg['seed']}: "
+                f"set Seed to {settings.seed} in the sidebar",
+                seed=cfg["seed"],
+                expected=settings.seed,
             )
         if masks is not None:
             if sparsity is not None:
@@ -588,11 +698,11 @@ class Board:
             pruned = network.with_weights([W * m for W, m in zip(network.coefs, kept, strict=True)])
             strategy, nonzero = CUSTOM, sum(int(m.sum()) for m in kept)
             total = sum(m.size for m in kept)
-            collapsed = any(not m.any() for m in kept)
+            collapse = collapse_reason(kept, network.layer_names)
         else:
             result = Pruner(network, strategy, data, seed).prune(sparsity)
             pruned, nonzero, total = result.network, result.nonzero, result.total
-            collapsed = result.collapsed
+            collapse = result.collapse
         weight_sparsity = (total - nonzero) / total
         accuracy = float(evaluate(pruned, data.X_test, data.y_test).accuracy)
 
@@ -608,6 +718,8 @@ class Board:
             "requested_sparsity": sparsity,
             "nonzero": nonzero,
             "total": total,
+            "seed": cfg["seed"],
+            "collapse": None if collapse is None else str(collapse),
         }
         with self._writer.begin() as conn:
             if conn.scalar(select(func.count()).select_from(entries)) >= MAX_ENTRIES:
@@ -626,8 +738,7 @@ class Board:
             row_id = conn.execute(insert(entries).values(**row)).inserted_primary_key[0]
         entry = Entry(
             id=int(row_id),
-            qualifies=accuracy >= settings.target - _ACCURACY_EPS,
-            collapsed=collapsed,
+            qualifies=collapse is None and accuracy >= settings.target - _ACCURACY_EPS,
             key=key,
             **{k: v for k, v in row.items() if k not in ("nickname_key", "config")},
             config=cfg,
@@ -640,11 +751,12 @@ class Board:
 
     # --- reading ---
     def _best_per_nickname(self, conn: Connection, settings: Settings):
-        qualifies = case(
-            (entries.c.accuracy >= literal(settings.target - _ACCURACY_EPS), 1), else_=0
-        )
+        healthy = entries.c.collapse.is_(None)
+        reached = entries.c.accuracy >= literal(settings.target - _ACCURACY_EPS)
+        qualifies = case((and_(healthy, reached), 1), else_=0)
         order = (
             qualifies.desc(),
+            case((healthy, 1), else_=0).desc(),  # below T, a real try before a collapsed one
             entries.c.sparsity.desc(),
             entries.c.accuracy.desc(),
             entries.c.created_at.asc(),
@@ -658,7 +770,7 @@ class Board:
                 .over(partition_by=entries.c.nickname_key, order_by=order)
                 .label("position"),
             )
-            .where(entries.c.dataset == settings.dataset)
+            .where(entries.c.dataset == settings.dataset, entries.c.seed == settings.seed)
             .subquery()
         )
         c = ranked.c
@@ -676,7 +788,8 @@ class Board:
         return out
 
     def standings(self) -> list[Entry]:
-        """Every nickname's best entry on the current dataset: ranked ones first, then the rest."""
+        """Every nickname's best entry on the board's dataset and seed: ranked ones first,
+        then the rest."""
         with self.engine.connect() as conn:
             return self._best_per_nickname(conn, self._settings(conn))
 
@@ -685,11 +798,11 @@ class Board:
         return [e for e in self.standings() if e.qualifies][: max(0, int(n))]
 
     def below_target(self, n: int = 20) -> list[Entry]:
-        """Nicknames with no entry reaching the target yet (their sparsest try first)."""
+        """Nicknames with no qualifying entry yet (their sparsest try, collapsed ones last)."""
         return [e for e in self.standings() if not e.qualifies][: max(0, int(n))]
 
     def entry_for(self, nickname: str) -> Entry | None:
-        """The best entry of ``nickname`` on the current dataset, with its rank if it qualifies."""
+        """The best entry of ``nickname`` on the board (dataset and seed), with its rank."""
         try:
             _, key = normalize_nickname(nickname)
         except BoardError:
@@ -710,7 +823,11 @@ class Board:
             return conn.execute(delete(entries)).rowcount
 
     def export_csv(self) -> str:
-        """Every stored submission, oldest first, as CSV (cells safe to open in a spreadsheet)."""
+        """Every stored submission, oldest first, as CSV (cells safe to open in a spreadsheet).
+
+        ``qualifies`` and ``target`` are filled for rows on the board's dataset and seed;
+        ``collapse`` says why a network that ignores its input never qualifies.
+        """
         with self.engine.connect() as conn:
             settings = self._settings(conn)
             rows = conn.execute(select(entries).order_by(entries.c.id)).mappings().all()
@@ -718,28 +835,29 @@ class Board:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(
             [
-                "id", "submitted_utc", "nickname", "dataset", "strategy", "requested_sparsity",
-                "weight_sparsity", "accuracy", "weights_kept", "weights_total", "qualifies",
-                "target", "config",
+                "id", "submitted_utc", "nickname", "dataset", "seed", "strategy",
+                "requested_sparsity", "weight_sparsity", "accuracy", "weights_kept",
+                "weights_total", "collapse", "qualifies", "target", "config",
             ]
         )  # fmt: skip
         for r in rows:
-            on_board = r["dataset"] == settings.dataset
+            on_board = r["dataset"] == settings.dataset and r["seed"] == settings.seed
+            qualifies = r["collapse"] is None and r["accuracy"] >= settings.target - _ACCURACY_EPS
             writer.writerow(
                 [
                     r["id"],
                     r["created_at"].isoformat(timespec="seconds") + "Z",
                     _cell(r["nickname"]),
                     r["dataset"],
+                    "" if r["seed"] is None else r["seed"],
                     r["strategy"],
                     "" if r["requested_sparsity"] is None else f"{r['requested_sparsity']:.6g}",
                     f"{r['sparsity']:.6f}",
                     f"{r['accuracy']:.6f}",
                     "" if r["nonzero"] is None else r["nonzero"],
                     "" if r["total"] is None else r["total"],
-                    ("yes" if r["accuracy"] >= settings.target - _ACCURACY_EPS else "no")
-                    if on_board
-                    else "",
+                    f"{COLLAPSE} ({r['collapse']})" if r["collapse"] else "",
+                    ("yes" if qualifies else "no") if on_board else "",
                     f"{settings.target:.4g}" if on_board else "",
                     _cell(r["config"]),
                 ]
@@ -766,6 +884,8 @@ def _entry(row: Mapping, qualifies: bool, rank: int | None) -> Entry:
         total=row["total"],
         config=config,
         rank=rank,
+        seed=row["seed"],
+        collapse=row["collapse"],
         key=row["nickname_key"],
     )
 

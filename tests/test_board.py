@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sqlalchemy
 
 from pruning import Pruner, evaluate, load_dataset, train
 from pruning.board import (
@@ -24,8 +25,11 @@ from pruning.board import (
     SCHEMA_VERSION,
     Board,
     BoardError,
+    Settings,
+    chance_level,
     default_url,
     normalize_nickname,
+    target_at_chance,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +52,17 @@ def iris():
 @pytest.fixture(scope="module")
 def net(iris):
     return train(iris, hidden=(5,), max_iter=50)
+
+
+@pytest.fixture(scope="module")
+def iris3():
+    """Iris split with seed 3: another test set than seed 0's."""
+    return load_dataset("iris", seed=3)
+
+
+@pytest.fixture(scope="module")
+def net3(iris3):
+    return train(iris3, hidden=(5,), max_iter=50, seed=3)
 
 
 @pytest.fixture
@@ -128,7 +143,8 @@ def test_client_numbers_are_never_used(board, play, net, iris):
     ("override", "field"),
     [({"hidden": "6"}, "hidden"), ({"lr": 0.3}, "learning_rate"), ({"seed": 1}, "seed")],
 )
-def test_config_must_match_the_trained_network(play, override, field):
+def test_config_must_match_the_trained_network(board, play, override, field):
+    board.set_settings(seed=override.get("seed", 0))  # the board's seed, not the network's
     with pytest.raises(BoardError, match=field) as err:
         play("Mal", **override)
     assert err.value.code == "mismatch"
@@ -214,6 +230,21 @@ def test_wrong_dataset_refuses(board, play):
     assert err.value.params == {"dataset": "iris", "expected": "wine"}
 
 
+def test_wrong_seed_refuses_and_says_what_to_set(board, play, net3, iris3):
+    assert board.settings().seed == 0  # the app's default seed
+    board.set_settings(seed=3)
+    with pytest.raises(BoardError, match="set Seed to 3 in the sidebar") as err:
+        play("Ada")  # seed 0: another train/test split
+    assert err.value.code == "seed"
+    assert err.value.params == {"seed": 0, "expected": 3}
+    assert board.count() == 0
+    # the same student with the board's seed (and its network and split) is measured
+    entry = board.submit(
+        "Ada", {**CONFIG, "seed": 3}, "global_magnitude", 0.5, network=net3, data=iris3
+    )
+    assert entry.seed == 3 and board.count() == 1
+
+
 @pytest.mark.parametrize("sparsity", [-0.1, 1.5, float("nan"), "0.5", True, None, 90])
 def test_sparsity_outside_0_1_refuses(play, sparsity):
     with pytest.raises(BoardError) as err:
@@ -273,7 +304,11 @@ def test_settings_are_validated(board):
         board.set_settings(dataset="<script>")
     with pytest.raises(BoardError):
         board.set_settings(open="yes")
-    assert board.settings().target == 0.6
+    for seed in (-1, 10_000, 1.5, "3", True, float("nan")):
+        with pytest.raises(BoardError):
+            board.set_settings(seed=seed)
+    assert board.settings() == Settings(open=True, target=0.6, dataset="iris", seed=0)
+    assert board.set_settings(seed=9999).seed == 9999
 
 
 # --- duplicates and targets ----------------------------------------------------------------
@@ -300,7 +335,55 @@ def test_entries_below_the_target_are_stored_flagged_and_unranked(board, play):
     # a qualifying entry beats a sparser one that misses the target
     assert board.entry_for("Ada").id == good.id and board.below_target() == []
     board.set_settings(target=0.0)  # the teacher lowers T: the board re-sorts at once
-    assert board.top()[0].id == low.id
+    assert [e.id for e in board.top()] == [good.id]  # the collapsed one never ranks
+
+
+@pytest.mark.parametrize("target", [0.05, 0.0])
+def test_a_collapsed_network_is_stored_but_never_ranks(board, play, target):
+    """100% sparsity answers every flower alike: a third right on iris, above a low T."""
+    board.set_settings(target=target)
+    gone = play("Zed", sparsity=1.0)
+    assert gone.accuracy >= target  # accuracy alone would have let it in
+    assert gone.collapsed and not gone.qualifies and gone.rank is None
+    assert gone.note.startswith("this network ignores its input: layer collapse (")
+    assert board.count() == 1 and board.top() == []
+    [below] = board.below_target()
+    assert below.id == gone.id and below.collapse == gone.collapse and not below.qualifies
+    [row] = csv.DictReader(io.StringIO(board.export_csv()))
+    assert row["qualifies"] == "no" and "layer collapse" in row["collapse"]
+    # a real try, even less accurate than chance, is the one the board shows for Zed
+    ok = play("Zed", sparsity=0.3)
+    assert ok.qualifies and [e.id for e in board.top()] == [ok.id]
+
+
+def test_explicit_masks_with_no_path_left_are_collapsed(board, play, net):
+    """No layer is empty, but hidden unit 0 gets every input and only unit 1 feeds out."""
+    board.set_settings(target=0.0)
+    first, second = (np.zeros(W.shape, dtype=bool) for W in net.coefs)
+    first[:, 0] = True
+    second[1, :] = True
+    entry = play("Mia", strategy="custom", sparsity=None, masks=[first, second])
+    assert entry.collapse == "no path is left from any input to any output"
+    assert not entry.qualifies and board.top() == []
+
+
+def test_below_the_target_a_real_try_is_shown_before_a_collapsed_one(board, play):
+    board.set_settings(target=1.0)
+    real = play("Ada", sparsity=0.9)
+    play("Ada", sparsity=1.0)  # sparser, but ignores its input
+    assert [e.id for e in board.below_target()] == [real.id]
+
+
+def test_chance_level_is_the_majority_share_of_the_test_split(iris, iris3):
+    for seed, data in ((0, iris), (3, iris3)):
+        share = np.bincount(data.y_test).max() / len(data.y_test)
+        assert chance_level("iris", seed) == pytest.approx(share)
+    chance = chance_level("breast_cancer", 0)
+    assert 0.5 < chance < 0.7
+    slider = math.floor(100 * chance) / 100  # the teacher's whole percent just below chance
+    assert target_at_chance(Settings(True, slider, "breast_cancer", 0)) == chance
+    assert target_at_chance(Settings(True, chance, "breast_cancer", 0)) == chance  # equal
+    assert target_at_chance(Settings(True, chance + 0.01, "breast_cancer", 0)) is None
 
 
 def test_the_board_shows_the_current_dataset_only(board, play):
@@ -309,6 +392,22 @@ def test_the_board_shows_the_current_dataset_only(board, play):
     assert board.top() == [] and board.count() == 1
     board.set_settings(dataset="iris")
     assert [e.nickname for e in board.top()] == ["Ada"]
+
+
+def test_standings_never_mix_seeds(board, play, net3, iris3):
+    play("Ada", sparsity=0.3)  # seed 0
+    board.set_settings(seed=3)
+    bob = board.submit(
+        "Bob", {**CONFIG, "seed": 3}, "global_magnitude", 0.6, network=net3, data=iris3
+    )
+    assert [(e.nickname, e.seed) for e in board.standings()] == [("Bob", 3)]
+    assert board.entry_for("Ada") is None and bob.rank == 1
+    board.set_settings(seed=0)
+    assert [(e.nickname, e.seed) for e in board.standings()] == [("Ada", 0)]
+    assert board.entry_for("Bob") is None and board.count() == 2
+    rows = {r["nickname"]: r for r in csv.DictReader(io.StringIO(board.export_csv()))}
+    assert (rows["Ada"]["seed"], rows["Bob"]["seed"]) == ("0", "3")
+    assert rows["Ada"]["qualifies"] == "yes" and rows["Bob"]["qualifies"] == ""  # off the board
 
 
 def test_export_csv_has_every_attempt_and_is_spreadsheet_safe(board, play):
@@ -394,9 +493,10 @@ def test_thirty_students_submitting_at_once_lose_nothing(url, net, iris, shared)
     for th in threads:
         th.join(timeout=120)
     assert errors == []
-    assert one.count() == 30
-    top = one.top(100)
-    assert len(top) == 30 and [e.rank for e in top] == list(range(1, 31))
+    assert one.count() == 30 and len(one.standings()) == 30
+    top = one.top(100)  # all but the sparsest few, whose networks collapsed
+    assert len(top) >= 25 and [e.rank for e in top] == list(range(1, len(top) + 1))
+    assert all(e.collapsed for e in one.below_target(100))
     with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
         assert raw.execute("SELECT COUNT(*) FROM entries").fetchone()[0] == 30
 
@@ -434,18 +534,86 @@ def test_a_version_1_database_is_migrated(tmp_path, play, net, iris):
         indexes = {row[1] for row in raw.execute("PRAGMA index_list(entries)")}
     raw.close()
     assert {"config", "requested_sparsity", "nonzero", "total", "nickname_key"} <= columns
+    assert {"seed", "collapse"} <= columns
     assert keys == {"Old Ada": "old ada", "OLD ADA": "old ada", "Zed": "zed"}
     assert versions == list(range(1, SCHEMA_VERSION + 1))
-    assert "ix_entries_dataset_nickname" in indexes
-    # old rows keep their numbers and are grouped by the new nickname key
-    top = board.top()
-    assert [(e.nickname, e.sparsity, e.rank) for e in top] == [("Old Ada", 0.8, 1), ("Zed", 0.5, 2)]
-    assert top[0].nonzero is None and top[0].config == {}
+    assert {"ix_entries_dataset_nickname", "ix_entries_dataset_seed_nickname"} <= indexes
+    # version 1 stored no seed: its rows are kept, but compared with nothing
+    assert board.settings().seed == 0 and board.standings() == [] and board.count() == 3
+    rows = list(csv.DictReader(io.StringIO(board.export_csv())))
+    assert [(r["nickname"], r["seed"], r["qualifies"]) for r in rows] == [
+        ("Old Ada", "", ""),
+        ("OLD ADA", "", ""),
+        ("Zed", "", ""),
+    ]
     assert board.settings().open is True  # not stored in v1: the default
     # and the migrated database takes new entries
     new = board.submit("New", CONFIG, "global_magnitude", 0.2, network=net, data=iris)
     assert new.id == 4 and board.count() == 4
+    assert [e.nickname for e in board.top()] == ["New"]
     assert Board(f"sqlite:///{path}").schema_version() == SCHEMA_VERSION  # idempotent
+
+
+def test_a_version_3_database_gains_seeds_and_collapse_marks(tmp_path, net, iris):
+    """Migration 4 reads each row's seed from its config JSON and marks networks left
+    with no weight at all; rows of other seeds leave the board, but stay in the export."""
+    path = tmp_path / "v3.db"
+    engine = sqlalchemy.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the database exactly as versions 1 to 3 of the code left it
+        conn.exec_driver_sql(
+            "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+            "applied_at DATETIME NOT NULL, description VARCHAR(200) NOT NULL)"
+        )
+        for number, (description, migrate) in enumerate(MIGRATIONS[:3], start=1):
+            migrate(conn)
+            conn.exec_driver_sql(
+                "INSERT INTO schema_version VALUES (?, '2025-10-01 08:00:00', ?)",
+                (number, description),
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO settings VALUES ('target', '0.05'), ('dataset', '\"iris\"')"
+        )
+        cfg = json.dumps({**CONFIG, "seed": 0})
+        rows = [  # nickname, sparsity, accuracy, config, nonzero
+            ("Ada", 0.5, 0.9, cfg, 18),
+            ("Bob", 0.7, 0.9, json.dumps({**CONFIG, "seed": 3}), 10),  # another split
+            ("Cy", 1.0, 0.33, cfg, 0),  # nothing kept: a constant answer
+            ("Dee", 0.6, 0.8, "not json", 14),
+        ]
+        for nickname, sparsity, accuracy, config, nonzero in rows:
+            conn.exec_driver_sql(
+                "INSERT INTO entries (nickname, nickname_key, dataset, strategy, sparsity, "
+                "accuracy, created_at, config, requested_sparsity, nonzero, total) VALUES "
+                "(?, ?, 'iris', 'global_magnitude', ?, ?, '2025-10-01 09:00:00', ?, ?, ?, 35)",
+                (nickname, nickname.lower(), sparsity, accuracy, config, sparsity, nonzero),
+            )
+    engine.dispose()
+
+    board = Board(f"sqlite:///{path}")
+    assert board.schema_version() == SCHEMA_VERSION == 4
+    with sqlite3.connect(path) as raw:
+        stored = {r[0]: r[1:] for r in raw.execute("SELECT nickname, seed, collapse FROM entries")}
+        indexes = {row[1] for row in raw.execute("PRAGMA index_list(entries)")}
+    raw.close()
+    assert stored == {
+        "Ada": (0, None),
+        "Bob": (3, None),
+        "Cy": (0, "no weight is left"),
+        "Dee": (None, None),
+    }
+    assert "ix_entries_dataset_seed_nickname" in indexes
+    assert [e.nickname for e in board.top()] == ["Ada"]  # Bob: seed 3; Cy: collapsed
+    assert [(e.nickname, e.collapsed) for e in board.below_target()] == [("Cy", True)]
+    board.set_settings(seed=3)
+    assert [e.nickname for e in board.top()] == ["Bob"]
+    assert board.count() == 4
+    with pytest.raises(BoardError) as err:
+        board.submit("New", CONFIG, "global_magnitude", 0.2, network=net, data=iris)
+    assert err.value.code == "seed"
+    board.set_settings(seed=0)
+    new = board.submit("New", CONFIG, "global_magnitude", 0.2, network=net, data=iris)
+    assert new.id == 5 and new.seed == 0 and {e.nickname for e in board.top()} == {"Ada", "New"}
+    board.dispose()
 
 
 def test_a_database_from_newer_code_is_refused(url):

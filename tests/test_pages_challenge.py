@@ -31,9 +31,11 @@ def board(tmp_path, monkeypatch) -> Board:
     return b
 
 
-def open_challenge(secrets: dict | None = None, lang: str | None = None, me: str | None = None):
+def open_challenge(
+    secrets: dict | None = None, lang: str | None = None, me: str | None = None, **params
+):
     at = AppTest.from_file("../app.py", default_timeout=120)
-    for key, value in SMALL.items():
+    for key, value in {**SMALL, **params}.items():
         at.query_params[key] = value
     at.secrets["board"] = secrets or {"url": ""}  # never the developer's own secrets.toml
     at.run()
@@ -46,19 +48,21 @@ def open_challenge(secrets: dict | None = None, lang: str | None = None, me: str
     return at
 
 
-def form_app(strategy: str = "global_magnitude", sparsity: int = 50, masks: bool = False):
+def form_app(
+    strategy: str = "global_magnitude", sparsity: int = 50, masks: bool = False, seed: int = 0
+):
     """The submit form on its own, as the Prune page will draw it."""
 
-    def script(strategy, sparsity, masks):
+    def script(strategy, sparsity, masks, seed):
         from pages.ui import challenge, models
         from pruning import Pruner
 
-        config = models.ModelConfig("iris", (5,), "relu", "sgd", 0.1, 50, 0)
+        config = models.ModelConfig("iris", (5,), "relu", "sgd", 0.1, 50, seed)
         if masks:  # as uploaded masks or threshold mode would give them
             masks = Pruner(models.model(config), strategy).prune(sparsity / 100).masks
         challenge.submit_form(config, strategy, sparsity, masks=masks or None)
 
-    at = AppTest.from_function(script, args=(strategy, sparsity, masks), default_timeout=120)
+    at = AppTest.from_function(script, args=(strategy, sparsity, masks, seed), default_timeout=120)
     at.secrets["board"] = {"url": ""}
     return at.run()
 
@@ -83,6 +87,8 @@ def test_page_renders_in_english(board):
     assert metrics["Board"] == "Open"
     assert metrics["Dataset"] == "Iris" or metrics["Dataset"]  # name from datasets.toml
     assert any("No entry reaches 60%" in i.value for i in at.info)
+    [rules] = [c.value for c in at.caption if c.value.startswith("Rules:")]
+    assert "seed **0**" in rules and "**60%**" in rules and "layer collapse" in rules
     assert any("no passphrase is set" in i.value for i in at.info)  # teacher area explains
 
 
@@ -115,7 +121,7 @@ def test_submitting_ranks_the_entry_with_server_numbers(board):
 
 def test_masks_are_submitted_as_custom_masks(board):
     at = form_app(sparsity=70, masks=True)
-    assert at.button[0].label == "Submit these masks (68.6% removed)"
+    assert at.button[0].label == "Submit the masks shown above"
     submit(at, "Mia")
     [entry] = board.top()
     assert entry.strategy == "custom" and entry.requested_sparsity is None
@@ -124,7 +130,7 @@ def test_masks_are_submitted_as_custom_masks(board):
 
 def test_an_entry_below_the_target_is_stored_but_not_ranked(board):
     board.set_settings(target=1.0)
-    at = submit(form_app(sparsity=95), "Bob")
+    at = submit(form_app(sparsity=90), "Bob")  # sparse, but not collapsed
     assert "below the target" in at.warning[0].value
     assert board.top() == [] and len(board.below_target()) == 1
     at = open_challenge()
@@ -155,7 +161,32 @@ def test_closed_board_and_wrong_dataset_offer_no_form(board):
     assert "closed" in at.info[0].value and not at.text_input
     board.set_settings(open=True, dataset="wine")
     at = form_app()
-    assert "sidebar" in at.info[0].value and not at.text_input
+    assert "sidebar" in at.warning[0].value and not at.text_input
+
+
+def test_a_wrong_seed_says_what_to_set_instead_of_a_form(board):
+    board.set_settings(seed=3)
+    at = form_app()  # the student's sidebar seed is 0
+    assert not at.text_input and not at.button
+    assert "set Seed to 3 in the sidebar" in at.warning[0].value, texts(at)
+    assert "seed 3" in at.caption[0].value  # the form's rules name the seed too
+    board.set_settings(dataset="wine")
+    [warning] = at.run().warning  # both to change: both said, in one warning
+    assert "Wine" in warning.value and "set Seed to 3" in warning.value
+    assert board.count() == 0
+    at = open_challenge(seed="3")  # a student on seed 3 of iris sees what is left to change
+    assert any("choose it as the dataset" in c.value for c in at.caption)
+    assert not any("set Seed" in c.value for c in at.caption)
+
+
+def test_a_collapsed_network_is_stored_but_not_ranked(board):
+    board.set_settings(target=0.05)  # below chance: every constant answer would reach it
+    at = submit(form_app(sparsity=100), "Zed")
+    assert not at.success, texts(at)
+    assert "ignores its input (layer collapse)" in at.warning[0].value
+    assert board.count() == 1 and board.top() == []
+    at = open_challenge(me="Zed")
+    assert any("your entry ignores its input" in i.value for i in at.info)
 
 
 def test_teacher_controls_need_the_passphrase(board):
@@ -178,6 +209,22 @@ def test_teacher_controls_need_the_passphrase(board):
     at.button(key="FormSubmitter:teacher_settings-Apply").click().run()
     assert board.settings().open is False and board.settings().target == pytest.approx(0.8)
     assert {m.label: m.value for m in at.metric}["Board"] == "Closed"
+    assert not any("at or below chance" in w.value for w in at.warning)
+
+
+def test_teacher_sets_the_seed_and_is_warned_about_a_target_at_chance(board):
+    at = open_challenge({"passphrase": PASSPHRASE})
+    at.text_input(key="teacher_passphrase").input(PASSPHRASE)
+    at.button(key="FormSubmitter:teacher_login-Unlock").click().run()
+    assert at.number_input(key="teacher_seed").value == 0
+    at.number_input(key="teacher_seed").set_value(3)
+    at.slider(key="teacher_target").set_value(30)  # a third of iris's test set is one class
+    at.button(key="FormSubmitter:teacher_settings-Apply").click().run()
+    assert not at.exception
+    assert board.settings().seed == 3 and board.settings().target == pytest.approx(0.3)
+    [warning] = [w.value for w in at.warning if "at or below chance" in w.value]
+    assert "33.3%" in warning and "always gives that answer" in warning
+    assert any("seed **3**" in c.value for c in at.caption)  # the rules students read
 
 
 def test_teacher_clear_needs_confirmation(board):

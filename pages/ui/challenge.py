@@ -26,7 +26,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitPageNotFoundError
 
 from pruning import DATASETS, STRATEGIES
-from pruning.board import CUSTOM, ENV_URL, MAX_NICKNAME, Board, BoardError, Entry, default_url
+from pruning.board import (
+    CUSTOM,
+    ENV_URL,
+    MAX_NICKNAME,
+    MAX_SEED,
+    Board,
+    BoardError,
+    Entry,
+    Settings,
+    default_url,
+    target_at_chance,
+)
 
 from . import models
 from .i18n import language, registry_text, t
@@ -87,11 +98,25 @@ def passphrase() -> str | None:
 def error_text(exc: BoardError) -> str:
     """A refused submission, in the student's language."""
     params = {k: md(str(v)) for k, v in exc.params.items()}
-    for name in ("dataset", "expected"):
-        if name in params:
-            params[name] = t(f"datasets.{exc.params[name]}")
+    if exc.code == "dataset":
+        for name in ("dataset", "expected"):
+            if name in params:
+                params[name] = t(f"datasets.{exc.params[name]}")
     text = t(f"challenge.err_{exc.code}", **params)
     return text if text != f"challenge.err_{exc.code}" else str(exc)
+
+
+def switch_text(config: models.ModelConfig, settings: Settings) -> str | None:
+    """What to change in the sidebar to take part, or None when the config fits the board.
+
+    Only a courtesy: ``Board.submit`` refuses another dataset or seed whatever the page says.
+    """
+    changes = []
+    if config.dataset != settings.dataset:
+        changes.append(t("challenge.switch_dataset", expected=t(f"datasets.{settings.dataset}")))
+    if config.seed != settings.seed:
+        changes.append(t("challenge.switch_seed", expected=settings.seed))
+    return "\n\n".join(changes) or None
 
 
 def md(text: str) -> str:
@@ -180,13 +205,15 @@ def submit_form(
                     "challenge.submit_intro",
                     target=settings.target,
                     dataset=t(f"datasets.{settings.dataset}"),
+                    seed=settings.seed,
                 )
             )
         with action:
+            switch = switch_text(config, settings)
             if not settings.open:
                 st.info(t("challenge.closed_info"))
-            elif config.dataset != settings.dataset:
-                st.info(t("challenge.switch_dataset", expected=t(f"datasets.{settings.dataset}")))
+            elif switch is not None:  # say what to change rather than let the server refuse
+                st.warning(switch)
             elif masks is None and sparsity_percent is None:
                 st.info(t("challenge.no_threshold"))
             else:
@@ -194,13 +221,12 @@ def submit_form(
 
 
 def _form(board: Board, config, strategy_key: str, sparsity_percent, masks) -> None:
+    # The form sits outside the slider's fragment, so its label names no number: the
+    # slider may have moved since it was drawn. A click reruns the page with the new view.
     if masks is not None:
-        kept = sum(int(m.sum()) for m in masks) / sum(m.size for m in masks)
-        label = t("challenge.submit_masks", sparsity=1 - kept)
+        label = t("challenge.submit_masks")
     else:
-        label = t(
-            "challenge.submit", strategy=strategy_label(strategy_key), sparsity=sparsity_percent
-        )
+        label = t("challenge.submit", strategy=strategy_label(strategy_key))
     if NICKNAME not in st.session_state:
         st.session_state[NICKNAME] = st.session_state.get(ME, "")
     with st.form("challenge_submit", border=False):
@@ -243,7 +269,9 @@ def _form(board: Board, config, strategy_key: str, sparsity_percent, masks) -> N
         "accuracy": entry.accuracy,
         "target": board.settings().target,
     }
-    if entry.qualifies and entry.rank is not None:
+    if entry.collapsed:
+        st.warning(t("challenge.accepted_collapsed", **values))
+    elif entry.qualifies and entry.rank is not None:
         st.success(t("challenge.accepted", rank=entry.rank, **values))
     elif entry.qualifies:
         st.success(t("challenge.accepted_not_best", **values))
@@ -270,7 +298,7 @@ def is_teacher(secret: str | None) -> bool:
 
 
 def teacher_area(board: Board) -> None:
-    """Passphrase first; then open/close, target, dataset, export and clear."""
+    """Passphrase first; then open/close, target, dataset, seed, export and clear."""
     st.subheader(t("challenge.teacher"))
     secret = passphrase()
     if secret is None:
@@ -325,12 +353,32 @@ def _controls(board: Board) -> None:
             key=f"teacher_dataset_{language()}",  # options are drawn once per key
             help=t("challenge.dataset_help"),
         )
+        seed = st.number_input(
+            t("challenge.seed_input"),
+            min_value=0,
+            max_value=MAX_SEED,
+            value=settings.seed,
+            step=1,
+            key="teacher_seed",
+            help=t("challenge.seed_help"),
+        )
         if st.form_submit_button(t("challenge.apply")):
-            board.set_settings(open=is_open, target=target / 100, dataset=dataset)
+            board.set_settings(open=is_open, target=target / 100, dataset=dataset, seed=int(seed))
             st.session_state["_challenge_applied"] = True
             st.rerun()  # the status above was drawn with the old settings
         if st.session_state.pop("_challenge_applied", False):
             st.success(t("challenge.applied"))
+    chance = target_at_chance(settings)
+    if chance is not None:
+        st.warning(
+            t(
+                "challenge.target_at_chance",
+                target=settings.target,
+                chance=chance,
+                dataset=t(f"datasets.{settings.dataset}"),
+                seed=settings.seed,
+            )
+        )
     left, right = st.columns(2)
     with left:
         st.download_button(

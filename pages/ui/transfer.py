@@ -26,13 +26,17 @@ def config_json() -> str:
     return json.dumps({p.key: state.value(p.key) for p in state.PROPS}, indent=1)
 
 
-def downloads(result: PruneResult, accuracy: float) -> None:
-    """Download buttons for the pruned model (.npz, .skops), and the configuration (.json)."""
-    name = f"{result.strategy}-{round(100 * result.sparsity)}"
+def downloads(view: dict) -> None:
+    """Download buttons for the pruned model (.npz, .skops), and the configuration (.json).
+
+    ``view`` is the Prune page's live view (``result``, ``accuracy``), updated in place by
+    each slider step; the files are built from it when clicked, so they match the screen.
+    """
+    name = f"{view['result'].strategy}-pruned"
     a, b, c = st.columns(3)
     a.download_button(
         t("transfer.npz"),
-        lambda: npz_bytes(result, export_meta(result, accuracy)),
+        lambda: npz_bytes(view["result"], export_meta(view["result"], view["accuracy"])),
         f"{name}.npz",
         "application/octet-stream",
         key="dl_npz",
@@ -40,7 +44,7 @@ def downloads(result: PruneResult, accuracy: float) -> None:
     )
     b.download_button(
         t("transfer.skops"),
-        lambda: skops_bytes(result.network),
+        lambda: skops_bytes(view["result"].network),
         f"{name}.skops",
         "application/octet-stream",
         key="dl_skops",

@@ -63,8 +63,11 @@ def test_a_new_entry_appears_without_reloading(browser: Browser, app_url, board_
     viewer.close()
 
 
-def test_one_student_submits_and_another_sees_it(browser: Browser, app_url):
-    """Two browser contexts: one submits from the Prune page, the other watches /challenge."""
+def test_one_student_submits_and_another_sees_it(browser: Browser, app_url, board_url):
+    """Two browser contexts: one submits from the Prune page, the other watches /challenge.
+
+    The student moves the slider first: the form sits outside the slider's fragment and
+    must submit the slider's latest position, not the one it was drawn with."""
     student = browser.new_context(viewport={"width": 1400, "height": 1000})
     watcher = browser.new_context(viewport={"width": 1400, "height": 1000})
     board = watcher.new_page()
@@ -80,9 +83,17 @@ def test_one_student_submits_and_another_sees_it(browser: Browser, app_url):
     nickname.fill("Ada <b>")  # refused: the server says why
     prune.get_by_role("button", name="Submit").click()
     expect(prune.get_by_text("may hold only letters")).to_be_visible(timeout=30_000)
+    slider = prune.get_by_role("slider", name="Sparsity: share of weights removed")
+    slider.focus()
+    for _ in range(5):
+        prune.keyboard.press("ArrowRight")
+    expect(slider).to_have_value("45")
+    expect(prune.get_by_text("?dataset=iris&hidden=5&epochs=50&sparsity=45")).to_be_visible()
     nickname.fill("Ada")
     prune.get_by_role("button", name="Submit").click()
     expect(prune.get_by_text("is #")).to_be_visible(timeout=30_000)
+    [ada] = [e for e in Board(board_url).standings() if e.nickname == "Ada"]
+    assert ada.requested_sparsity == pytest.approx(0.45)
 
     expect(players(board)).to_have_text(str(before + 1), timeout=REFRESH_TIMEOUT)
     # the table is drawn on a canvas; its accessible grid carries the text
