@@ -10,6 +10,7 @@ import streamlit as st
 
 from pages.ui import challenge, figures, models, state, transfer
 from pages.ui.i18n import registry_text, t
+from pages.ui.live_chart import live_chart
 from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
 
 CURVE_LEVELS = tuple(i / 20 for i in range(21))
@@ -99,7 +100,9 @@ def live_view(key: str, threshold_mode: bool) -> dict:
         if key.endswith("magnitude")
         else [None] * len(result.masks)
     )
-    st.plotly_chart(
+    layers = ", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts)
+    summary = t("prune.summary", layers=layers)
+    live_chart(
         figures.prune_overview(
             weight_histograms(result.original, result.masks),
             thresholds,
@@ -113,10 +116,8 @@ def live_view(key: str, threshold_mode: bool) -> dict:
             t=t,
         ),
         key="overview",
-        config={"displayModeBar": False},
+        alt=summary,
     )
-    layers = ", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts)
-    summary = t("prune.summary", layers=layers)
     if data.feature_shape is None:
         summary += " " + t("prune.no_pixels")
     st.caption(f"{summary} {t('prune.link_hint')}")

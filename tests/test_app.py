@@ -9,9 +9,9 @@ from tests.apptest import PAGES, app, metric
 
 
 def overview(at: AppTest) -> dict:
-    """The Plotly figure spec of the Prune page's overview chart."""
-    (element,) = [e for e in at.get("plotly_chart") if "overview" in e.proto.id]
-    return json.loads(element.proto.spec)
+    """The Plotly figure spec of the Prune page's overview chart (a ``live_chart``)."""
+    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("overview")]
+    return json.loads(element.proto.json)["figure"]
 
 
 def nonzero_counts(at: AppTest) -> list[int]:

@@ -31,6 +31,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stLiveChart']"  # live_chart's own id
 
 
 def pytest_collection_modifyitems(config, items):
@@ -99,7 +100,7 @@ def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=90_000)
     expect(page.get_by_role("img", name="Running...")).to_have_count(0, timeout=90_000)
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=90_000)
-    charts = page.locator("[data-testid='stPlotlyChart']")
+    charts = page.locator(CHARTS)
     for i in range(charts.count()):
         charts.nth(i).locator(".main-svg").first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)  # let Plotly finish its redraw

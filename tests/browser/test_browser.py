@@ -14,10 +14,14 @@ expect.set_options(timeout=30_000)  # a classroom laptop under load is slow; wai
 METRIC = "[data-testid='stMetricValue']"
 
 
+def live_chart(page: Page):
+    chart = page.locator("[data-testid='stLiveChart']")
+    chart.locator(".main-svg").first.wait_for(timeout=30_000)
+    return chart
+
+
 def counts_chart_text(page: Page) -> list[str]:
-    chart = page.locator("[data-testid='stPlotlyChart']").first
-    chart.locator(".js-plotly-plot").wait_for(timeout=30_000)
-    return chart.locator("text.bartext").all_text_contents()
+    return live_chart(page).locator("text.bartext").all_text_contents()
 
 
 def test_slider_moves_accuracy_and_charts(page: Page, app_url: str):
@@ -27,6 +31,8 @@ def test_slider_moves_accuracy_and_charts(page: Page, app_url: str):
     expect(slider).to_have_attribute("aria-valuetext", "90%")
     accuracy = page.locator(METRIC).first
     before_accuracy, before_bars = accuracy.inner_text(), counts_chart_text(page)
+    chart = live_chart(page).element_handle()
+    draws = int(chart.get_attribute("data-drawn"))
     slider.focus()
     for _ in range(40):
         page.keyboard.press("ArrowLeft")
@@ -36,6 +42,9 @@ def test_slider_moves_accuracy_and_charts(page: Page, app_url: str):
     assert float(accuracy.inner_text().rstrip("%")) > float(before_accuracy.rstrip("%"))
     assert counts_chart_text(page) != before_bars
     assert "sparsity=50" in page.url
+    # the chart was updated in place (Plotly.react), not thrown away and drawn anew
+    assert int(chart.get_attribute("data-drawn")) > draws
+    assert chart.evaluate("node => node.isConnected")
 
 
 def test_shared_link_restores_the_view(page: Page, app_url: str):

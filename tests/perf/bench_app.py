@@ -29,6 +29,7 @@ WATCH = """() => {
     .observe(document.querySelector('[data-testid=stMain]'),
              {subtree: true, childList: true, attributes: true, characterData: true});
 }"""
+CHART = "[data-testid=stPlotlyChart] .main-svg, [data-testid=stLiveChart] .main-svg"
 SETTLED = "(t0) => window.__last > t0 && performance.now() - window.__last > 400"
 
 
@@ -45,7 +46,7 @@ def apptest_reruns(n: int = 20) -> list[float]:
 
 def slider_latencies(page, url: str, slider_name: str, presses: int = 15) -> list[float]:
     page.goto(url)
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=120_000)
+    page.wait_for_selector(CHART, timeout=120_000)
     page.wait_for_timeout(2000)
     page.evaluate(WATCH)
     slider = page.get_by_role("slider", name=slider_name)
@@ -62,7 +63,7 @@ def slider_latencies(page, url: str, slider_name: str, presses: int = 15) -> lis
 def first_render(page, url: str) -> float:
     start = time.perf_counter()
     page.goto(url)
-    page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=120_000)
+    page.wait_for_selector(CHART, timeout=120_000)
     page.wait_for_selector("[data-testid=stMetricValue]", timeout=120_000)
     return time.perf_counter() - start
 
