@@ -8,6 +8,7 @@ button that opens its page with the preset, and the same preset as a copyable li
 import streamlit as st
 
 from pages.ui import lessons, state
+from pages.ui.copy_link import copy_link
 from pages.ui.i18n import language, registry_text, t
 from pruning import STRATEGIES
 
@@ -87,9 +88,8 @@ def _lesson(n: int, lesson: lessons.Lesson, lang: str, page_url: str | None) -> 
             ):
                 st.switch_page(f"pages/{lesson.page}.py")
             st.markdown(_opens(lesson))
-            st.caption(t("lessons.link"))
             link = lessons.absolute(lesson.link(lang), page_url)
-            st.code(link, language=None, wrap_lines=True)
+            copy_link(link, key=f"link_{lesson.id}", label=t("lessons.link"))
 
 
 st.title(t("lessons.title"))

@@ -9,6 +9,7 @@ form) sit outside it. They are drawn on full runs and read the current view when
 import streamlit as st
 
 from pages.ui import challenge, figures, models, state, transfer
+from pages.ui.copy_link import copy_link
 from pages.ui.i18n import registry_text, t
 from pages.ui.live_chart import live_chart
 from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
@@ -120,8 +121,8 @@ def live_view(key: str, threshold_mode: bool) -> dict:
     )
     if data.feature_shape is None:
         summary += " " + t("prune.no_pixels")
-    st.caption(f"{summary} {t('prune.link_hint')}")
-    st.code(state.share_link("prune"), language=None, wrap_lines=True)
+    st.caption(summary)
+    copy_link(state.share_link("prune"), key="share_link")
     state.sync_url()
     custom = uploaded or threshold is not None
     view = st.session_state.setdefault(VIEW, {})

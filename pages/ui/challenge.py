@@ -223,10 +223,7 @@ def submit_form(
 def _form(board: Board, config, strategy_key: str, sparsity_percent, masks) -> None:
     # The form sits outside the slider's fragment, so its label names no number: the
     # slider may have moved since it was drawn. A click reruns the page with the new view.
-    if masks is not None:
-        label = t("challenge.submit_masks")
-    else:
-        label = t("challenge.submit", strategy=strategy_label(strategy_key))
+    label = t("challenge.submit" if masks is None else "challenge.submit_masks")
     if NICKNAME not in st.session_state:
         st.session_state[NICKNAME] = st.session_state.get(ME, "")
     with st.form("challenge_submit", border=False):

@@ -57,6 +57,17 @@ def test_shared_link_restores_the_view(page: Page, app_url: str):
     assert page.url.endswith("/prune?strategy=layer_magnitude&sparsity=80")
 
 
+def test_copy_link_copies_the_view(page: Page, app_url: str):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    page.goto(f"{app_url}/prune?sparsity=80")
+    wait_for_app(page)
+    link = f"{app_url}/prune?sparsity=80"
+    expect(page.get_by_role("textbox", name="Link to this view")).to_have_value(link)
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("button", name="Copied ✓")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+
+
 def test_hostile_link_falls_back_with_a_notice(page: Page, app_url: str):
     page.goto(f"{app_url}/prune?sparsity=%3Cscript%3Ealert(1)%3C/script%3E&strategy=nope")
     wait_for_app(page)

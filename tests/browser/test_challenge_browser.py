@@ -88,7 +88,9 @@ def test_one_student_submits_and_another_sees_it(browser: Browser, app_url, boar
     for _ in range(5):
         prune.keyboard.press("ArrowRight")
     expect(slider).to_have_value("45")
-    expect(prune.get_by_text("?dataset=iris&hidden=5&epochs=50&sparsity=45")).to_be_visible()
+    expect(prune.get_by_role("textbox", name="Link to this view")).to_have_value(
+        re.compile(r"/prune\?dataset=iris&hidden=5&epochs=50&sparsity=45$")
+    )
     nickname.fill("Ada")
     prune.get_by_role("button", name="Submit").click()
     expect(prune.get_by_text("is #")).to_be_visible(timeout=30_000)
