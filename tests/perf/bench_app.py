@@ -64,7 +64,8 @@ def first_render(page, url: str) -> float:
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_selector(CHART, timeout=120_000)
-    page.wait_for_selector("[data-testid=stMetricValue]", timeout=120_000)
+    if url.endswith("/prune"):  # the bare page has no metric
+        page.wait_for_selector("[data-testid=stMetricValue]", timeout=120_000)
     return time.perf_counter() - start
 
 
@@ -79,16 +80,19 @@ def browser_figures() -> dict[str, float]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         first_render(page, f"{app_url}/prune")  # warms the cache: trains the model
-        renders = [
-            first_render(browser.new_page(viewport={"width": 1400, "height": 1000}),
-                         f"{app_url}/prune")
-            for _ in range(3)
-        ]  # fmt: skip
+        renders = {
+            url: statistics.median(
+                first_render(browser.new_page(viewport={"width": 1400, "height": 1000}), url)
+                for _ in range(3)
+            )
+            for url in (f"{app_url}/prune", bare_url)
+        }  # each in a fresh browser context: a student's first visit, nothing cached
         bare_times = slider_latencies(page, bare_url, "Value")
         app_times = slider_latencies(page, f"{app_url}/prune", "Sparsity: share of weights removed")
         browser.close()
     return {
-        "first_render": statistics.median(renders),
+        "first_render": renders[f"{app_url}/prune"],
+        "first_render_bare": renders[bare_url],
         "bare": statistics.median(bare_times),
         "prune": statistics.median(app_times),
     }
@@ -118,7 +122,11 @@ def main() -> None:
         "(target <= 1.3)"
     )
     print(
-        f"{'browser: first full render of /prune, warm cache (median of 3)':<72} "
+        f"{'browser: first full render, bare page (median of 3)':<72} "
+        f"{fig['first_render_bare']:8.2f} s"
+    )
+    print(
+        f"{'browser: first full render of /prune, warm server cache (median of 3)':<72} "
         f"{fig['first_render']:8.2f} s   target <= 4 s"
     )
 
