@@ -31,6 +31,9 @@ BLUE, ORANGE, GREEN, PINK, SKY, VERMILION, YELLOW, BLACK = (
 PALETTE = (BLUE, ORANGE, GREEN, PINK, SKY, VERMILION, YELLOW, BLACK)
 GREY = "#BBBBBB"
 GRID, TEXT = "#E6EAF1", "#31333F"  # Streamlit's light theme
+# Axes of a figure drawn outside Streamlit's theme (``live_chart``): the theme's look, and
+# fixed margins, because Plotly's automatic margins measure every label and draw again.
+LIVE_AXIS = {"automargin": False, "gridcolor": GRID, "zeroline": False, "linecolor": GRID}
 HEIGHT = 300
 
 
@@ -82,22 +85,22 @@ class _Panels:
     what a step costs on a classroom laptop.
     """
 
-    def __init__(self, automargin: bool = True) -> None:
+    def __init__(self, axis_style: dict | None = None) -> None:
         self.data: list[dict] = []
         self.layout: dict = {"annotations": [], "shapes": []}
         self.count = 0
-        self.automargin = automargin
+        self.axis_style = axis_style or {}
 
     def axes(self, title: str, x: tuple[float, float], y: tuple[float, float], **extra) -> str:
         """A new pair of axes over the given paper domains; returns its suffix ("" or "2"…)."""
         self.count += 1
         ax = _axis(self.count)
-        fixed = {} if self.automargin else {"automargin": False}
+        style = self.axis_style
         self.layout[f"xaxis{ax}"] = (
-            {"domain": list(x), "anchor": f"y{ax}"} | fixed | extra.get("xaxis", {})
+            {"domain": list(x), "anchor": f"y{ax}"} | style | extra.get("xaxis", {})
         )
         self.layout[f"yaxis{ax}"] = (
-            {"domain": list(y), "anchor": f"x{ax}"} | fixed | extra.get("yaxis", {})
+            {"domain": list(y), "anchor": f"x{ax}"} | style | extra.get("yaxis", {})
         )
         self.layout["annotations"].append(
             {
@@ -232,10 +235,9 @@ def prune_overview(
     layer, the input-pixel survival map (image data only) and the accuracy-vs-sparsity
     curve with the current point below.
 
-    The browser redraws this figure on every slider step, so its margins are fixed: with
-    Plotly's automatic margins every redraw measured each label and then drew again.
+    The browser redraws this figure on every slider step, so its axes use ``LIVE_AXIS``.
     """
-    panels = _Panels(automargin=False)
+    panels = _Panels(LIVE_AXIS)
     _histogram_panels(panels, histograms, thresholds, t, (0.6, 0.93))
     bottom = (0.0, 0.4)
     if feature_shape is not None:
@@ -253,9 +255,6 @@ def prune_overview(
         "tickformat": ".0%",
         "title": {"text": t("fig.accuracy")},
     }
-    for name, axis in panels.layout.items():
-        if name.startswith(("xaxis", "yaxis")):  # the look Streamlit's theme gives its charts
-            axis |= {"gridcolor": GRID, "zeroline": False, "linecolor": GRID}
     return spec(
         panels.data,
         panels.layout
