@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-import pruning
 from pages.ui import curve_figures as cf
 from pages.ui import models
 from pages.ui.i18n import registry_text, t
@@ -13,7 +12,6 @@ ONE_SHOT_LEVELS = tuple(i / 20 for i in range(21))  # 0, 5, ..., 100 %
 FINETUNED_LEVELS = tuple(i / 10 for i in range(11))  # fine-tuning costs epochs per level
 DEFAULT_STRATEGIES = ["random", "layer_magnitude", "global_magnitude"]
 MAX_FINETUNE_EPOCHS = 20
-SHARED_ENTRIES = 128  # fine-tuned (config, strategy, ...) tables kept for every student
 CAPTION_SPARSITY = 0.9
 
 config = models.current_config()
@@ -22,53 +20,6 @@ labels = {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}
 
 st.title(t("curves.title"))
 st.caption(t("curves.intro"))
-
-
-def _results() -> models.SharedStore[pd.DataFrame]:
-    """Finished tables, shared by every student (results are never modified)."""
-    return models.shared_store("curves", SHARED_ENTRIES)
-
-
-def finetuned_curves(strategies: tuple[str, ...], epochs: int, seeds: tuple[int, ...], slot):
-    """Sweep with fine-tuning, one strategy at a time so each is computed (and kept) once.
-
-    Runs outside Streamlit's caches so the progress bar can draw into ``slot``; results
-    live in this session and in a shared dict, keyed by everything that decides them.
-    """
-    keys = {s: (config, s, FINETUNED_LEVELS, epochs, seeds) for s in strategies}
-    parts = {s: _results().peek(k) for s, k in keys.items()}
-    missing = [s for s, frame in parts.items() if frame is None]
-    if missing:
-        net = models.model(config)
-        data = models.dataset(config.dataset, config.seed)
-        bar = slot.progress(0.0)
-        for i, s in enumerate(missing):
-            text = t(
-                "curves.progress",
-                strategy=labels[s],
-                i=i + 1,
-                n=len(missing),
-                levels=len(FINETUNED_LEVELS) * len(seeds),
-                epochs=epochs,
-            )
-            bar.progress(i / len(missing), text=text)
-
-            def report(fraction: float, _message: str, i=i, text=text) -> None:
-                bar.progress(min(1.0, (i + fraction) / len(missing)), text=text)
-
-            frame = pruning.sweep(
-                net,
-                data,
-                [s],
-                FINETUNED_LEVELS,
-                finetune_epochs=epochs,
-                seeds=seeds,
-                progress=report,
-            )
-            _results().put(keys[s], frame)
-            parts[s] = frame
-        slot.empty()
-    return pd.concat([parts[s] for s in strategies], ignore_index=True)
 
 
 left, right = st.columns([1, 2], gap="large")
@@ -137,7 +88,22 @@ with right:
         with slot, st.spinner(t("curves.computing")):
             frame = models.curve(config, tuple(strategies), ONE_SHOT_LEVELS, 0, seeds)
     else:
-        frame = finetuned_curves(tuple(strategies), epochs, seeds, slot)
+        with slot.container():
+            frame = models.trained_curves(
+                config,
+                tuple(strategies),
+                FINETUNED_LEVELS,
+                epochs,
+                lambda s, i, n: t(
+                    "curves.progress",
+                    strategy=labels[s],
+                    i=i,
+                    n=n,
+                    levels=len(FINETUNED_LEVELS) * len(seeds),
+                    epochs=epochs,
+                ),
+                seeds,
+            )
     title = (
         t("curves.fig_title_finetuned", epochs=epochs) if epochs else t("curves.fig_title_oneshot")
     )

@@ -23,6 +23,7 @@ LABELS = {
     "seed": "common.seed",
     "strategy": "lessons.strategy",
     "sparsity": "lessons.sparsity",
+    "init": "prune.at_init",
     "hide": "lessons.hide",
 }
 
@@ -35,6 +36,8 @@ def _shown(key: str, value) -> str:
         return t(f"datasets.{value}")
     if key == "sparsity":
         return f"{value}%"
+    if isinstance(value, bool):
+        return t("lessons.on" if value else "lessons.off")
     if key == "hide":
         return ", ".join(t(LABELS[k]) for k in str(value).split(",") if k) or "–"
     return str(value)

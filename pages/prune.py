@@ -6,6 +6,7 @@ shared server core time, so the rarely used actions (fine-tuning, downloads, the
 form) sit outside it. They are drawn on full runs and read the current view when clicked.
 """
 
+import pandas as pd
 import streamlit as st
 
 from pages.ui import challenge, figures, models, state, transfer
@@ -13,8 +14,12 @@ from pages.ui.copy_link import copy_link
 from pages.ui.i18n import registry_text, t
 from pages.ui.live_chart import live_chart
 from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
+from pruning.schedules import PRUNE_AT_INIT
 
 CURVE_LEVELS = tuple(i / 20 for i in range(21))
+AT_INIT_LEVELS = tuple(i / 10 for i in range(11))  # each level trains a network
+AT_INIT_EPOCHS = 30
+AT_INIT_CURVE = "at_init"  # the trained-from-θ0 line's key in the curve panel
 VIEW = "_prune_view"
 
 config = models.current_config()
@@ -23,8 +28,9 @@ dense = models.dense_evaluation(config)
 labels = {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}
 
 
-def strategy_control() -> tuple[str, bool]:
-    """The strategy select with its explanation, and the APoZ threshold switch."""
+def strategy_control() -> tuple[str, bool, bool]:
+    """The strategy select with its explanation, the APoZ threshold switch and the
+    prune-at-initialization switch (for the strategies that can score θ0)."""
     pick, mode = st.columns([2, 1], gap="large")
     with pick:
         if state.hidden("strategy"):
@@ -42,11 +48,48 @@ def strategy_control() -> tuple[str, bool]:
     threshold_mode = STRATEGIES[key].threshold is not None and mode.toggle(
         t("prune.threshold_mode"), key="threshold_mode"
     )
-    return key, threshold_mode
+    if key not in PRUNE_AT_INIT:  # a stand-in: the student's choice waits for a strategy
+        usable = ", ".join(labels[s] for s in PRUNE_AT_INIT)
+        mode.toggle(
+            t("prune.at_init"),
+            False,
+            key="init_unavailable",
+            disabled=True,
+            help=t("prune.at_init_unsupported", strategies=usable),
+        )
+        return key, threshold_mode, False
+    if state.hidden("init"):
+        return key, threshold_mode, bool(state.value("init"))
+    at_init = mode.toggle(
+        t("prune.at_init"), key="init", help=t("prune.at_init_help"), persist_state="session"
+    )
+    return key, threshold_mode, at_init
+
+
+def accuracy_curves(key: str, at_init: bool) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The strategy's one-shot curve and its legend labels; pruning at initialization adds
+    the curve of networks pruned at θ0 and then trained (a progress bar the first time)."""
+    one_shot = models.curve(config, (key,), CURVE_LEVELS)
+    if not at_init:
+        return one_shot, labels
+    trained = models.trained_curves(
+        config,
+        (key,),
+        AT_INIT_LEVELS,
+        AT_INIT_EPOCHS,
+        lambda s, i, n: t("prune.at_init_progress", strategy=labels[s], epochs=AT_INIT_EPOCHS),
+        schedule="prune_at_init",
+    )
+    names = {
+        key: t("prune.curve_after_training", strategy=labels[key]),
+        AT_INIT_CURVE: t("prune.curve_at_init", strategy=labels[key], epochs=AT_INIT_EPOCHS),
+    }
+    both = pd.concat([one_shot, trained.assign(strategy=AT_INIT_CURVE)], ignore_index=True)
+    return both, names
 
 
 @st.fragment
-def live_view(key: str, threshold_mode: bool) -> dict:
+def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     """Everything the slider drives; reruns on its own when the slider moves.
 
     Returns the current view, which the actions below the fragment use on full runs. It
@@ -73,8 +116,9 @@ def live_view(key: str, threshold_mode: bool) -> dict:
 
     result = transfer.uploaded_result(config, key)
     uploaded = result is not None
+    at_init = at_init and not uploaded
     if result is None:
-        pruner = models.pruner(config, key)
+        pruner = models.pruner(config, key, at_init=at_init)
         result = (
             pruner.prune(sparsity / 100) if threshold is None else pruner.prune(threshold=threshold)
         )
@@ -82,7 +126,7 @@ def live_view(key: str, threshold_mode: bool) -> dict:
 
     with numbers.container(horizontal=True, gap="medium"):
         st.metric(
-            t("prune.accuracy"),
+            t("prune.accuracy_at_init" if at_init else "prune.accuracy"),
             f"{ev.accuracy:.1%}",
             delta=f"{100 * (ev.accuracy - dense.accuracy):+.1f} pt",
             help=t("prune.accuracy_help", dense=dense.accuracy),
@@ -101,6 +145,7 @@ def live_view(key: str, threshold_mode: bool) -> dict:
         if key.endswith("magnitude")
         else [None] * len(result.masks)
     )
+    curve, curve_labels = accuracy_curves(key, at_init)
     layers = ", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts)
     summary = t("prune.summary", layers=layers)
     live_chart(
@@ -110,10 +155,10 @@ def live_view(key: str, threshold_mode: bool) -> dict:
             result.layer_counts,
             result.masks[0],
             data.feature_shape,
-            models.curve(config, (key,), CURVE_LEVELS),
+            curve,
             marker=(result.sparsity, ev.accuracy),
             dense=dense.accuracy,
-            labels=labels,
+            labels=curve_labels,
             t=t,
         ),
         key="overview",
@@ -124,24 +169,36 @@ def live_view(key: str, threshold_mode: bool) -> dict:
     st.caption(summary)
     copy_link(state.share_link("prune"), key="share_link")
     state.sync_url()
-    custom = uploaded or threshold is not None
+    custom = uploaded or threshold is not None or at_init
     view = st.session_state.setdefault(VIEW, {})
     view.update(
         result=result,
         accuracy=ev.accuracy,
         sparsity=None if custom else sparsity,
         masks=result.masks if custom else None,
+        at_init=at_init,
     )
     return view
 
 
 def finetune_action(view: dict) -> None:
-    """Fine-tune the surviving weights of the current view and show what it recovers."""
-    result = view["result"]
-    epochs = st.number_input(t("prune.finetune_epochs"), 1, 50, 10, key="finetune_epochs")
-    token = (config, result.strategy, result.sparsity, result.threshold, epochs)
-    if st.button(t("prune.finetune", epochs=epochs), key="finetune"):
-        with st.spinner(t("prune.finetuning")):
+    """Fine-tune the surviving weights of the current view and show what it recovers.
+
+    After pruning at initialization the same action trains the sparse network from θ0,
+    which is exactly the prune-at-init schedule (and the curve's trained line).
+    """
+    result, at_init = view["result"], view["at_init"]
+    text = "prune.train" if at_init else "prune.finetune"  # the i18n keys of this mode
+    epochs = st.number_input(
+        t(f"{text}_epochs"),
+        1,
+        50,
+        AT_INIT_EPOCHS if at_init else 10,
+        key=f"{text}_epochs",  # two inputs, so each mode keeps its own default
+    )
+    token = (config, result.strategy, result.sparsity, result.threshold, at_init, epochs)
+    if st.button(t(text, epochs=epochs), key="finetune"):
+        with st.spinner(t(f"{text}_running")):
             tuned = finetune(result, data, int(epochs))
         st.session_state["_finetuned"] = (
             token,
@@ -151,11 +208,12 @@ def finetune_action(view: dict) -> None:
     if done and done[0] == token:
         st.success(
             t(
-                "prune.finetuned",
+                f"{text}_done",
                 epochs=epochs,
                 sparsity=result.weight_sparsity,
                 before=view["accuracy"],
                 after=done[1],
+                dense=dense.accuracy,
             )
         )
 
@@ -163,13 +221,15 @@ def finetune_action(view: dict) -> None:
 st.title(t("prune.title"))
 st.caption(t("prune.intro"))
 transfer.uploaded_banner()
-strategy_key, threshold_on = strategy_control()
-view = live_view(strategy_key, threshold_on)
+strategy_key, threshold_on, init_on = strategy_control()
+view = live_view(strategy_key, threshold_on, init_on)
 tune, files = st.columns(2, gap="large")
 with tune:
     finetune_action(view)
 with files, st.expander(t("transfer.download_section")):
     transfer.downloads(view)
-challenge.submit_form(config, strategy_key, view["sparsity"], masks=view["masks"])
+challenge.submit_form(
+    config, strategy_key, view["sparsity"], masks=view["masks"], at_init=view["at_init"]
+)
 with st.expander(t("transfer.upload_section")):
     transfer.uploader()

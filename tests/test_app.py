@@ -76,6 +76,7 @@ def test_query_params_set_the_widgets():
         {"hidden": "9" * 500},
         {"lang": "klingon"},
         {"seed": "-1"},
+        {"init": "maybe"},
     ],
 )
 def test_bad_query_params_fall_back_with_a_notice(params):
@@ -133,3 +134,42 @@ def test_collapse_is_explained_in_chinese():
     at = app(lang="zh", sparsity="100").run()
     assert not at.exception
     assert any("fc1 层没有任何保留下来的权重" in e.value for e in at.error)
+
+
+def curve_points(at: AppTest, name: str) -> dict[float, float]:
+    """Sparsity (percent) to accuracy along the overview's curve called ``name``."""
+    (line,) = [d for d in overview(at)["data"] if d.get("name", "").endswith(name)]
+    return dict(zip(line["x"], line["y"], strict=True))
+
+
+def test_prune_at_init_then_train_matches_its_curve():
+    at = app(strategy="snip", init="true").run()
+    assert not at.exception
+    assert at.toggle(key="init").value is True
+    before = metric(at, "Accuracy before training")
+    assert float(before.rstrip("%")) < 30  # an untrained network guesses, pruned or not
+    trained = curve_points(at, "pruned at init, then trained 30 epochs")
+    after_training = curve_points(at, "pruned after training")
+    assert sorted(trained) == [10 * i for i in range(11)]
+    assert trained[90] > 0.9 > after_training[90]  # the lesson: SNIP was built for θ0
+    assert [i.value for i in at.info if "initialization" in i.value]  # no challenge entry
+    at.button(key="finetune").click().run()  # "Train the sparse network 30 epochs"
+    (done,) = at.success
+    assert f"{before} → {trained[90]:.1%}" in done.value  # the curve's point, reproduced
+    at.toggle(key="init").set_value(False).run()
+    assert "init" not in at.query_params
+    assert metric(at, "Test accuracy")
+    assert [b.label for b in at.button if b.key == "finetune"] == ["Fine-tune 10 epochs"]
+
+
+def test_prune_at_init_waits_for_a_strategy_that_can():
+    at = app(init="true", strategy="neuron_activation").run()
+    assert not at.exception
+    (stand_in,) = [tg for tg in at.toggle if tg.key == "init_unavailable"]
+    assert stand_in.disabled and not stand_in.value
+    assert "SNIP" in stand_in.help
+    assert metric(at, "Test accuracy")  # the trained network, as the toggle shows
+    at.selectbox(key="strategy").set_value("synflow").run()
+    assert at.toggle(key="init").value is True
+    assert metric(at, "Accuracy before training")
+    assert at.query_params["init"] == "true"

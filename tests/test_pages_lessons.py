@@ -21,6 +21,7 @@ QUOTED = {
     "finetune_recovery": "85.9%",
     "layer_collapse": "10.0%",
     "everything_pruned": "11.3%",
+    "before_training": "8.3%",
 }
 # Numbers the Cost and Inspect pages print for a lesson's preset, as its answer quotes them.
 QUOTED_TEXT = {
@@ -53,7 +54,7 @@ def check_preset(at: AppTest, lesson: lessons.Lesson) -> None:
     keys = widget_keys(at)
     for key in hidden:
         assert key not in keys, f"{key} should be hidden"
-    for key in ("strategy", "sparsity", "hide"):
+    for key in ("strategy", "sparsity", "init", "hide"):
         expected = lesson.preset.get(key, state.BY_KEY[key].default)
         assert at.session_state[key] == expected, key
     for key, value in lesson.preset.items():
@@ -146,6 +147,12 @@ def test_a_good_entry_parses():
     assert lesson.page == "prune" and dict(lesson.preset) == {"sparsity": 50}
 
 
+def test_a_switch_is_written_true_in_toml_and_in_the_link():
+    (lesson,) = parse(entry(preset__init=True))
+    assert lesson.preset["init"] is True
+    assert lesson.link() == "/prune?sparsity=50&init=true"
+
+
 @pytest.mark.parametrize(
     "doc",
     [
@@ -159,6 +166,7 @@ def test_a_good_entry_parses():
         entry(preset__lr=0.5),
         entry(preset__hide="colour"),
         entry(preset__seed=True),
+        entry(preset__init="maybe"),
         entry(preset__page="learn"),  # not a page a lesson can open
         entry(preset__page=None),
         entry(zh=None),  # missing language

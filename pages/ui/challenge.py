@@ -184,13 +184,15 @@ def submit_form(
     strategy_key: str,
     sparsity_percent: int | None,
     masks: tuple | None = None,
+    at_init: bool = False,
 ) -> None:
     """A nickname box and a button that enter the current pruning into the challenge.
 
     The board prunes the server's cached network for ``config`` itself and measures it on
     the test split; the result (or why it was refused) is shown under the button. With
     ``masks`` (uploaded masks, threshold mode) those masks are applied to the server's
-    network instead and the entry is recorded as custom masks.
+    network instead and the entry is recorded as custom masks. A network pruned at
+    initialization is not trained, so it cannot enter: the board ranks trained networks.
     """
     board = current_board()
     if board is None:
@@ -214,6 +216,8 @@ def submit_form(
                 st.info(t("challenge.closed_info"))
             elif switch is not None:  # say what to change rather than let the server refuse
                 st.warning(switch)
+            elif at_init:
+                st.info(t("challenge.no_at_init"))
             elif masks is None and sparsity_percent is None:
                 st.info(t("challenge.no_threshold"))
             else:

@@ -62,7 +62,7 @@ def link(page: str, preset: Mapping[str, object], lang: str | None = None) -> st
 
     Commas and dashes stay readable (``hide=strategy,sparsity``, ``hidden=50-500-50``).
     """
-    pairs = [(p.key, str(preset[p.key])) for p in state.PROPS if p.key in preset]
+    pairs = [(p.key, p.text(preset[p.key])) for p in state.PROPS if p.key in preset]
     if lang and lang != DEFAULT_LANGUAGE:
         pairs.append(("lang", lang))
     query = urlencode(pairs, safe=",-")
@@ -97,8 +97,8 @@ def _preset(where: str, raw: object) -> tuple[str, dict[str, object]]:
         if key not in state.BY_KEY or key in NOT_PRESET:
             allowed = ", ".join(k for k in state.BY_KEY if k not in NOT_PRESET)
             raise LessonError(f"{where}: unknown preset key {key!r}; use page, {allowed}")
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise LessonError(f"{where}: preset {key} must be a string or a number")
+        if not isinstance(value, str | int | float):  # bool is an int: true/false for switches
+            raise LessonError(f"{where}: preset {key} must be a string, a number or true/false")
         try:
             values[key] = state.BY_KEY[key].parse(str(value))
         except (ValueError, TypeError):

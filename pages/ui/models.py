@@ -28,6 +28,7 @@ from .i18n import t
 MAX_MODELS = 16
 T = TypeVar("T")
 TTL = 3600  # seconds a derived result stays cached
+SHARED_CURVES = 128  # trained (config, strategy, ...) curve tables kept for every student
 
 
 class ModelConfig(NamedTuple):
@@ -189,9 +190,51 @@ def _train_quietly(config: ModelConfig) -> Network:
 
 
 @st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
-def pruner(config: ModelConfig, strategy: str, seed: int = 0) -> Pruner:
-    """The network scored by one strategy: every sparsity then costs one comparison."""
-    return Pruner(_train_quietly(config), strategy, dataset(config.dataset, config.seed), seed)
+def pruner(config: ModelConfig, strategy: str, seed: int = 0, at_init: bool = False) -> Pruner:
+    """The network scored by one strategy: every sparsity then costs one comparison.
+
+    With ``at_init`` the strategy scores θ0, the same network's weights before training.
+    """
+    network = _train_quietly(config)
+    network = network.at_init() if at_init else network
+    return Pruner(network, strategy, dataset(config.dataset, config.seed), seed)
+
+
+def trained_curves(
+    config: ModelConfig,
+    strategies: tuple[str, ...],
+    levels: tuple[float, ...],
+    epochs: int,
+    message: Callable[[str, int, int], str],
+    seeds: tuple[int, ...] = (0,),
+    schedule: str = "one_shot",
+) -> pd.DataFrame:
+    """A sweep that trains at every level (fine-tuning, or training from θ0), with progress.
+
+    Each strategy is computed once for every student and kept in a shared store; a
+    progress bar, captioned ``message(strategy, i, n)``, shows while one is missing. It
+    runs outside Streamlit's caches, which may not draw.
+    """
+    store = shared_store("trained_curves", SHARED_CURVES)
+    keys = {s: (config, s, levels, epochs, seeds, schedule) for s in strategies}
+    parts = {s: store.peek(k) for s, k in keys.items()}
+    missing = [s for s, frame in parts.items() if frame is None]
+    if missing:
+        net, data = model(config), dataset(config.dataset, config.seed)
+        bar = st.progress(0.0)
+        for i, s in enumerate(missing):
+            text = message(s, i + 1, len(missing))
+            bar.progress(i / len(missing), text=text)
+
+            def report(fraction: float, _message: str, i=i, text=text) -> None:
+                bar.progress(min(1.0, (i + fraction) / len(missing)), text=text)
+
+            parts[s] = pruning.sweep(
+                net, data, [s], levels, schedule, epochs, seeds, progress=report
+            )
+            store.put(keys[s], parts[s])
+        bar.empty()
+    return pd.concat([parts[s] for s in strategies], ignore_index=True)
 
 
 @st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)

@@ -54,6 +54,14 @@ def _learning_rate(text: str) -> float:
     return value
 
 
+def _flag(text: str) -> bool:
+    """``true``/``false`` (or 1/0), any case: a switch in the URL."""
+    found = {"true": True, "1": True, "false": False, "0": False}.get(text.lower())
+    if found is None:
+        raise ValueError
+    return found
+
+
 def _hide(text: str) -> str:
     keys = [k.strip() for k in text.split(",") if k.strip()]
     if not all(k in HIDEABLE for k in keys):
@@ -70,6 +78,10 @@ class Prop:
     parse: Callable[[str], object]
     hint: str  # i18n key of the notice explaining what a valid value looks like
 
+    def text(self, value) -> str:
+        """``value`` as it is written in the URL (switches as ``true``/``false``)."""
+        return str(value).lower() if isinstance(self.default, bool) else str(value)
+
 
 PROPS: tuple[Prop, ...] = (
     Prop("dataset", "digits", _choice(DATASETS), "state.bad_choice"),
@@ -81,6 +93,7 @@ PROPS: tuple[Prop, ...] = (
     Prop("seed", 0, _int_in(0, 9999), "state.bad_seed"),
     Prop("strategy", "global_magnitude", _choice(STRATEGIES), "state.bad_choice"),
     Prop("sparsity", 90, _int_in(0, 100), "state.bad_sparsity"),
+    Prop("init", False, _flag, "state.bad_flag"),
     Prop("lang", "en", _choice(LANGUAGES), "state.bad_choice"),
     Prop("hide", "", _hide, "state.bad_hide"),
 )
@@ -130,14 +143,14 @@ def hidden(key: str) -> bool:
 
 def sync_url() -> None:
     """Write every non-default control into the address bar, so the URL is a share link."""
-    wanted = {p.key: str(value(p.key)) for p in PROPS if value(p.key) != p.default}
+    wanted = {p.key: p.text(value(p.key)) for p in PROPS if value(p.key) != p.default}
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 
 
 def share_link(page: str) -> str:
     """A link to ``page`` in the current state: absolute when the browser told us its URL."""
-    query = "&".join(f"{p.key}={value(p.key)}" for p in PROPS if value(p.key) != p.default)
+    query = "&".join(f"{p.key}={p.text(value(p.key))}" for p in PROPS if value(p.key) != p.default)
     base = st.context.url or f"/{page}"
     return f"{base}?{query}" if query else base
 
