@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import skops.io as sio
 from sklearn.neural_network import MLPClassifier
 
 from .masks import PruneResult
@@ -156,20 +155,28 @@ def _validate(arrays: dict) -> ModelFile:
     return ModelFile(tuple(coefs), tuple(intercepts), tuple(masks), meta)
 
 
+def _skops():
+    """``skops.io``, imported on first use: the import takes about half a second, and a
+    student's first page needs no model file."""
+    import skops.io
+
+    return skops.io
+
+
 def skops_bytes(network: Network) -> bytes:
     """A fitted ``MLPClassifier`` holding ``network``'s weights, as ``.skops`` file bytes."""
-    return sio.dumps(network.to_sklearn())
+    return _skops().dumps(network.to_sklearn())
 
 
 def save_skops(network: Network, path) -> None:
     """Write a fitted ``MLPClassifier`` holding ``network``'s weights with skops."""
-    sio.dump(network.to_sklearn(), path)
+    _skops().dump(network.to_sklearn(), path)
 
 
 def load_skops(path) -> MLPClassifier:
     """Load an ``MLPClassifier`` from a ``.skops`` file, trusting only skops' default types."""
     try:
-        model = sio.load(path)
+        model = _skops().load(path)
     except Exception as exc:  # skops raises many types for foreign or damaged files
         raise ValueError(f"cannot load {path} as a skops model: {exc}") from None
     if not isinstance(model, MLPClassifier):
