@@ -57,6 +57,28 @@ def test_slider_changes_accuracy_and_counts():
     assert at.query_params["sparsity"] == "50"
 
 
+def test_pixel_map_counts_the_first_layer_connections():
+    at = app(sparsity="0").run()
+    layout = overview(at)["layout"]
+    (image,) = layout["images"]
+    assert image["source"].startswith("data:image/svg+xml;base64,")
+    (points,) = [d for d in overview(at)["data"] if d.get("text") and d["type"] == "scatter"]
+    assert points["text"] == [100] * 64  # unpruned: every pixel feeds all 100 hidden units
+    at.slider(key="sparsity").set_value(90).run()
+    (points,) = [d for d in overview(at)["data"] if d.get("text") and d["type"] == "scatter"]
+    assert sum(points["text"]) == nonzero_counts(at)[0]
+    assert overview(at)["layout"]["images"][0]["source"] != image["source"]
+
+
+def test_every_axis_of_the_live_chart_has_a_fixed_range():
+    # live_chart.js updates in place only when no axis rescales (see its comments)
+    for strategy in ("global_magnitude", "neuron_l2"):
+        layout = overview(app(strategy=strategy).run())["layout"]
+        axes = [k for k in layout if k.startswith(("xaxis", "yaxis"))]
+        assert len(axes) == 10
+        assert all(len(layout[k]["range"]) == 2 for k in axes), axes
+
+
 def test_query_params_set_the_widgets():
     at = app(strategy="layer_magnitude", sparsity="80", hidden="20-10", seed="3").run()
     assert not at.exception

@@ -7,10 +7,12 @@ Okabe-Ito palette, which stays distinguishable for colour-blind students.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 from pruning.masks import LayerCount
@@ -130,8 +132,14 @@ def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
             t("fig.histogram_panel", layer=h.layer),
             (left, left + width),
             y,
-            xaxis={"title": {"text": t("fig.weight_value")}},
-            yaxis={"title": {"text": t("fig.count") if i == 0 else ""}},
+            xaxis={
+                "title": {"text": t("fig.weight_value")},
+                "range": [float(h.edges[0]), float(h.edges[-1])],
+            },
+            yaxis={
+                "title": {"text": t("fig.count") if i == 0 else ""},
+                "range": [0, 1.05 * max(1, int(np.max(h.before)))],
+            },
         )
         # One filled step line per histogram instead of one bar per bin: the same picture
         # with a single SVG path, which the browser redraws far faster on every step.
@@ -171,8 +179,17 @@ def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
 
 
 def _counts_panel(panels, counts, t, x, y) -> None:
-    ax = panels.axes(t("fig.counts_panel"), x, y, yaxis={"title": {"text": t("fig.weights")}})
     layers = [c.layer for c in counts]
+    ax = panels.axes(
+        t("fig.counts_panel"),
+        x,
+        y,
+        xaxis={"range": [-0.5, len(layers) - 0.5]},
+        yaxis={
+            "title": {"text": t("fig.weights")},
+            "range": [0, 1.15 * max(c.total for c in counts)],  # room for the labels
+        },
+    )
     panels.add(
         ax,
         type="bar",
@@ -195,24 +212,58 @@ def _counts_panel(panels, counts, t, x, y) -> None:
     )
 
 
+def _svg_image(values: np.ndarray, colorscale: str = "Cividis") -> str:
+    """``values`` (0 to 1, row 0 on top) as an SVG data URI with one square per cell."""
+    h, w = values.shape
+    colours = plotly.colors.sample_colorscale(colorscale, values.ravel().tolist())
+    cells = "".join(
+        f'<rect x="{i % w}" y="{i // w}" width="1" height="1" fill="{c}"/>'
+        for i, c in enumerate(colours)
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
+        f'shape-rendering="crispEdges">{cells}</svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
+    """Connections kept per input pixel: an image, with the counts on invisible points
+    for the hover. Unlike a heatmap trace, both can change without a full redraw of the
+    figure (see ``live_chart.js``)."""
+    h, w = shape
     ax = panels.axes(
         t("fig.pixels_panel"),
         x,
         y,
-        xaxis={"visible": False},
-        yaxis={"visible": False},
+        xaxis={"visible": False, "range": [-0.5, w - 0.5]},
+        yaxis={"visible": False, "range": [-0.5, h - 0.5]},
     )
     panels.layout[f"yaxis{ax}"]["scaleanchor"] = f"x{ax}"  # square pixels
     kept = first_layer_mask.sum(axis=1).reshape(shape)
+    panels.layout.setdefault("images", []).append(
+        {
+            # scaled to the data: sparse maps keep contrast
+            "source": _svg_image(kept / max(1, int(kept.max()))),
+            "xref": f"x{ax}",
+            "yref": f"y{ax}",
+            "x": -0.5,
+            "y": h - 0.5,
+            "sizex": w,
+            "sizey": h,
+            "sizing": "stretch",
+            "layer": "below",
+        }
+    )
+    rows, cols = np.indices(shape)
     panels.add(
         ax,
-        type="heatmap",
-        z=kept[::-1].tolist(),
-        colorscale="Cividis",
-        zmin=0,
-        zmax=max(1, int(kept.max())),  # scaled to the data: sparse maps keep contrast
-        showscale=False,  # the panel's title and the hover say what brighter means
+        type="scatter",
+        mode="markers",
+        x=cols.ravel().tolist(),
+        y=(h - 1 - rows).ravel().tolist(),
+        text=kept.ravel().tolist(),
+        marker={"opacity": 0, "size": 14},
         hovertemplate=t("fig.pixel_hover") + "<extra></extra>",
         showlegend=False,
     )
@@ -235,7 +286,9 @@ def prune_overview(
     layer, the input-pixel survival map (image data only) and the accuracy-vs-sparsity
     curve with the current point below.
 
-    The browser redraws this figure on every slider step, so its axes use ``LIVE_AXIS``.
+    The browser redraws this figure on every slider step, so its axes use ``LIVE_AXIS``
+    and every axis has a fixed range: a step then only moves traces and decorations,
+    which ``live_chart`` does without redrawing the figure.
     """
     panels = _Panels(LIVE_AXIS)
     _histogram_panels(panels, histograms, thresholds, t, (0.6, 0.93))
@@ -249,7 +302,7 @@ def prune_overview(
         curve_x = (0.5, 1.0)
     ax = panels.axes(t("fig.curve_panel"), curve_x, bottom)
     _curve_traces(panels, ax, curve, labels, "sparsity", marker, dense, t)
-    panels.layout[f"xaxis{ax}"]["title"] = {"text": t("fig.sparsity_pct")}
+    panels.layout[f"xaxis{ax}"] |= {"title": {"text": t("fig.sparsity_pct")}, "range": [-4, 104]}
     panels.layout[f"yaxis{ax}"] |= {
         "range": [0, 1.05],
         "tickformat": ".0%",

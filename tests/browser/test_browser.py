@@ -1,7 +1,9 @@
 """The dashboard in a real browser: slider, shared links, language, and every page."""
 
+import io
 import re
 
+import numpy as np
 import pytest
 from conftest import wait_for_app
 from playwright.sync_api import Page, expect
@@ -45,6 +47,38 @@ def test_slider_moves_accuracy_and_charts(page: Page, app_url: str):
     # the chart was updated in place (Plotly.react), not thrown away and drawn anew
     assert int(chart.get_attribute("data-drawn")) > draws
     assert chart.evaluate("node => node.isConnected")
+
+
+def chart_pixels(page: Page) -> np.ndarray:
+    from PIL import Image
+
+    page.mouse.move(1, 1)  # no hover label in the picture
+    png = live_chart(page).screenshot(animations="disabled")
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def test_a_chart_moved_in_place_looks_like_a_fresh_drawing(page: Page, app_url: str):
+    """The live chart's fast path (Plotly.animate and relayout instead of a full redraw)
+    must draw exactly what a full drawing of the same figure shows."""
+    page.goto(f"{app_url}/prune")
+    wait_for_app(page)
+    chart = live_chart(page).element_handle()
+    slider = page.get_by_role("slider", name=re.compile("Sparsity"))
+    slider.focus()
+    for value in (89, 88, 87, 86):
+        page.keyboard.press("ArrowLeft")
+        expect(slider).to_have_attribute("aria-valuetext", f"{value}%")
+        wait_for_app(page)
+    page.wait_for_function("node => Number(node.dataset.moved) >= 3", arg=chart)
+    page.wait_for_timeout(1000)
+    moved = chart_pixels(page)
+    page.goto(f"{app_url}/prune?sparsity=86")
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
+    fresh = chart_pixels(page)
+    assert moved.shape == fresh.shape
+    differs = np.abs(moved - fresh).max(axis=2) > 64  # beyond anti-aliasing
+    assert differs.mean() < 0.001, f"{differs.sum()} pixels differ"
 
 
 def test_shared_link_restores_the_view(page: Page, app_url: str):
