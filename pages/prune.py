@@ -1,9 +1,10 @@
 """Prune: pick a strategy, move the sparsity slider, watch the network react.
 
 Only what the slider changes lives in the fragment: the slider, the three numbers, the
-chart, its caption and the share link. Every element a fragment run sends costs the one
-shared server core time, so the rarely used actions (fine-tuning, downloads, the challenge
-form) sit outside it. They are drawn on full runs and read the current view when clicked.
+chart and its caption; the share link below it follows the address bar by itself. Every
+element a fragment run sends costs the one shared server core time, so the rarely used
+actions (fine-tuning, downloads, the challenge form) sit outside it. They are drawn on
+full runs and read the current view when clicked.
 """
 
 import pandas as pd
@@ -167,7 +168,6 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     if data.feature_shape is None:
         summary += " " + t("prune.no_pixels")
     st.caption(summary)
-    copy_link(state.share_link("prune"), key="share_link")
     state.sync_url()
     custom = uploaded or threshold is not None or at_init
     view = st.session_state.setdefault(VIEW, {})
@@ -223,6 +223,7 @@ st.caption(t("prune.intro"))
 transfer.uploaded_banner()
 strategy_key, threshold_on, init_on = strategy_control()
 view = live_view(strategy_key, threshold_on, init_on)
+copy_link(None, key="share_link")  # follows the address bar, which the fragment keeps current
 tune, files = st.columns(2, gap="large")
 with tune:
     finetune_action(view)

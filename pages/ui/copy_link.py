@@ -35,8 +35,13 @@ _component = st.components.v2.component(
 )
 
 
-def copy_link(url: str, key: str, label: str | None = None) -> None:
-    """Show ``label`` and ``url`` in a read-only box with a copy button."""
+def copy_link(url: str | None, key: str, label: str | None = None) -> None:
+    """Show ``label`` and ``url`` in a read-only box with a copy button.
+
+    With ``url=None`` the box shows the browser's address bar and follows it. The Prune
+    page keeps its state in the address bar on every slider step, so its link box can sit
+    outside the slider's fragment and is never resent while the slider moves.
+    """
     _component(
         data={
             "url": url,

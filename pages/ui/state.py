@@ -148,13 +148,6 @@ def sync_url() -> None:
         st.query_params.from_dict(wanted)
 
 
-def share_link(page: str) -> str:
-    """A link to ``page`` in the current state: absolute when the browser told us its URL."""
-    query = "&".join(f"{p.key}={p.text(value(p.key))}" for p in PROPS if value(p.key) != p.default)
-    base = st.context.url or f"/{page}"
-    return f"{base}?{query}" if query else base
-
-
 def reload_after_language_change() -> None:
     """Ask for one browser reload after the language switch (a widget callback).
 

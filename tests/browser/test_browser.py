@@ -100,6 +100,12 @@ def test_copy_link_copies_the_view(page: Page, app_url: str):
     page.get_by_role("button", name="Copy link").click()
     expect(page.get_by_role("button", name="Copied ✓")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == link
+    slider = page.get_by_role("slider", name=re.compile("Sparsity"))
+    slider.focus()
+    page.keyboard.press("ArrowLeft")  # the box follows the view, though it is not redrawn
+    expect(page.get_by_role("textbox", name="Link to this view")).to_have_value(
+        f"{app_url}/prune?sparsity=79"
+    )
 
 
 def test_hostile_link_falls_back_with_a_notice(page: Page, app_url: str):
