@@ -12,7 +12,7 @@ import streamlit as st
 
 from pages.ui import challenge, figures, models, state, transfer
 from pages.ui.copy_link import copy_link
-from pages.ui.i18n import registry_text, t
+from pages.ui.i18n import language, registry_text, t
 from pages.ui.live_chart import live_chart
 from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
 from pruning.schedules import PRUNE_AT_INIT
@@ -22,6 +22,7 @@ AT_INIT_LEVELS = tuple(i / 10 for i in range(11))  # each level trains a network
 AT_INIT_EPOCHS = 30
 AT_INIT_CURVE = "at_init"  # the trained-from-θ0 line's key in the curve panel
 VIEW = "_prune_view"
+CURVES = "_prune_curves"
 
 config = models.current_config()
 data = models.dataset(config.dataset, config.seed)
@@ -89,6 +90,18 @@ def accuracy_curves(key: str, at_init: bool) -> tuple[pd.DataFrame, dict[str, st
     return both, names
 
 
+def curve_panel(key: str, at_init: bool) -> tuple[tuple, dict[str, str]]:
+    """``accuracy_curves`` as lines for the figure, kept in the session: the curves do not
+    change while the slider moves, so a step neither copies nor regroups the table."""
+    token = (config, key, at_init, language())
+    found = st.session_state.get(CURVES)
+    if found is None or found[0] != token:
+        frame, names = accuracy_curves(key, at_init)
+        found = (token, figures.curve_lines(frame), names)
+        st.session_state[CURVES] = found
+    return found[1], found[2]
+
+
 @st.fragment
 def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     """Everything the slider drives; reruns on its own when the slider moves.
@@ -146,7 +159,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
         if key.endswith("magnitude")
         else [None] * len(result.masks)
     )
-    curve, curve_labels = accuracy_curves(key, at_init)
+    curve, curve_labels = curve_panel(key, at_init)
     layers = ", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts)
     summary = t("prune.summary", layers=layers)
     live_chart(

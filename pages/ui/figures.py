@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -212,10 +213,13 @@ def _counts_panel(panels, counts, t, x, y) -> None:
     )
 
 
-def _svg_image(values: np.ndarray, colorscale: str = "Cividis") -> str:
-    """``values`` (0 to 1, row 0 on top) as an SVG data URI with one square per cell."""
+CIVIDIS = np.array(plotly.colors.sample_colorscale("Cividis", np.linspace(0, 1, 256).tolist()))
+
+
+def _svg_image(values: np.ndarray) -> str:
+    """``values`` (0 to 1, row 0 on top) in Cividis as an SVG data URI, a square per cell."""
     h, w = values.shape
-    colours = plotly.colors.sample_colorscale(colorscale, values.ravel().tolist())
+    colours = CIVIDIS[np.rint(255 * values.ravel()).astype(int)]
     cells = "".join(
         f'<rect x="{i % w}" y="{i // w}" width="1" height="1" fill="{c}"/>'
         for i, c in enumerate(colours)
@@ -275,7 +279,7 @@ def prune_overview(
     counts: Sequence[LayerCount],
     first_layer_mask: np.ndarray,
     feature_shape: tuple[int, int] | None,
-    curve: pd.DataFrame,
+    curve: Sequence[CurveLine],
     marker: tuple[float, float],
     dense: float,
     labels: dict[str, str],
@@ -301,7 +305,7 @@ def prune_overview(
         _counts_panel(panels, counts, t, (0.0, 0.4), bottom)
         curve_x = (0.5, 1.0)
     ax = panels.axes(t("fig.curve_panel"), curve_x, bottom)
-    _curve_traces(panels, ax, curve, labels, "sparsity", marker, dense, t)
+    _curve_traces(panels, ax, curve, labels, marker, dense, t)
     panels.layout[f"xaxis{ax}"] |= {"title": {"text": t("fig.sparsity_pct")}, "range": [-4, 104]}
     panels.layout[f"yaxis{ax}"] |= {
         "range": [0, 1.05],
@@ -323,14 +327,31 @@ def prune_overview(
     )
 
 
-def _curve_traces(panels, ax, frame, labels, x, marker, dense, t) -> None:
-    """Accuracy lines (mean ± std band over seeds), the dense line and the current point."""
-    for i, key in enumerate(dict.fromkeys(frame["strategy"])):
-        colour = PALETTE[i % len(PALETTE)]
+class CurveLine(NamedTuple):
+    """One strategy's accuracy along an axis: the mean over seeds and its std."""
+
+    key: str
+    x: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+
+
+def curve_lines(frame: pd.DataFrame, x: str = "sparsity") -> tuple[CurveLine, ...]:
+    """The lines of a sweep table (``pruning.sweep``), one per strategy in table order;
+    sparsity becomes percent. Pages that redraw a curve on every step compute this once."""
+    lines = []
+    for key in dict.fromkeys(frame["strategy"]):
         rows = frame[frame["strategy"] == key]
         stats = rows.groupby(x)["accuracy"].agg(["mean", "std"]).fillna(0.0).sort_index()
         xs = stats.index.to_numpy() * (100 if x == "sparsity" else 1)
-        mean, std = stats["mean"].to_numpy(), stats["std"].to_numpy()
+        lines.append(CurveLine(key, xs, stats["mean"].to_numpy(), stats["std"].to_numpy()))
+    return tuple(lines)
+
+
+def _curve_traces(panels, ax, lines, labels, marker, dense, t) -> None:
+    """Accuracy lines (mean ± std band over seeds), the dense line and the current point."""
+    for i, (key, xs, mean, std) in enumerate(lines):
+        colour = PALETTE[i % len(PALETTE)]
         if (std > 0).any():
             panels.add(
                 ax,
@@ -409,7 +430,7 @@ def accuracy_curve(
     panels = _Panels()
     ax = panels.axes("", (0, 1), (0, 1))
     panels.layout["annotations"].clear()
-    _curve_traces(panels, ax, frame, labels, x, marker, dense, t)
+    _curve_traces(panels, ax, curve_lines(frame, x), labels, marker, dense, t)
     xtitle = t("fig.sparsity_pct") if x == "sparsity" else t("fig.compression")
     panels.layout["xaxis"] |= {"title": {"text": xtitle}, "type": "log" if log_x else "linear"}
     panels.layout["yaxis"] |= {
