@@ -1,55 +1,61 @@
-"""The live chart: plotly.js served from the plotly package, and the fallback without it."""
+"""The live chart: plotly.js's basic bundle served from static/, and the fallbacks."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.ui import live_chart
+from tests.apptest import app
+from tests.test_app import overview
 
 
 @pytest.fixture
-def fresh(monkeypatch, tmp_path):
-    """``served`` recomputed against an empty static folder."""
-    monkeypatch.setattr(live_chart, "STATIC", tmp_path / "static")
+def fresh():
+    """``served`` recomputed for the test, and again afterwards."""
     live_chart.served.cache_clear()
-    yield tmp_path / "static"
+    yield
     live_chart.served.cache_clear()
 
 
-def test_plotly_js_is_copied_from_the_plotly_package(fresh, monkeypatch):
+def test_the_bundle_is_the_plotly_packages_version_of_plotly_js():
+    head = live_chart.BUNDLE.read_text(encoding="utf-8")[:200]
+    assert f"plotly.js (basic - minified) v{live_chart.VERSION}" in head
+    assert (live_chart.STATIC / "plotly-basic-LICENSE.txt").read_text().startswith("MIT License")
+
+
+def test_the_bundle_draws_every_trace_of_the_prune_figure():
+    types = {trace["type"] for trace in overview(app().run())["data"]}
+    assert types <= live_chart.BUNDLE_TRACES
+
+
+def test_served_needs_static_serving_and_the_bundle(fresh, monkeypatch, tmp_path):
     monkeypatch.setattr(live_chart.st, "get_option", lambda key: True)
     assert live_chart.served()
-    copied = fresh / "plotly.min.js"
-    assert copied.read_bytes() == live_chart.PLOTLY_JS.read_bytes()
-    assert not list(fresh.glob("*.tmp"))
-
-
-def test_without_static_serving_nothing_is_copied(fresh, monkeypatch):
+    live_chart.served.cache_clear()
+    monkeypatch.setattr(live_chart, "BUNDLE", tmp_path / "plotly-basic-0.0.0.min.js")
+    assert not live_chart.served()  # the plotly package moved on, the bundle did not
+    live_chart.served.cache_clear()
     monkeypatch.setattr(live_chart.st, "get_option", lambda key: False)
-    assert not live_chart.served()
-    assert not fresh.exists()
-
-
-def test_a_folder_that_cannot_be_written_means_no_live_chart(fresh, monkeypatch):
-    (fresh.parent / "file").write_text("")  # a file where a folder should be
-    monkeypatch.setattr(live_chart, "STATIC", fresh.parent / "file" / "static")
-    monkeypatch.setattr(live_chart.st, "get_option", lambda key: True)
+    monkeypatch.setattr(live_chart, "BUNDLE", tmp_path)
     assert not live_chart.served()
 
 
-def _page(served: bool) -> None:
+def _page(served: bool, trace: str) -> None:
     import streamlit as st
 
     from pages.ui import live_chart
 
     live_chart.served = lambda: served
-    figure = {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {"height": 200}}
-    live_chart.live_chart(figure, key="chart", alt="one bar")
+    figure = {"data": [{"type": trace, "x": ["a"], "y": [1]}], "layout": {"height": 200}}
+    live_chart.live_chart(figure, key="chart", alt="one trace")
     st.write("done")
 
 
-@pytest.mark.parametrize("served", [True, False])
-def test_the_chart_is_drawn_either_way(served):
-    at = AppTest.from_function(_page, args=(served,)).run()
+@pytest.mark.parametrize(
+    ("served", "trace", "live"),
+    [(True, "bar", True), (False, "bar", False), (True, "heatmap", False)],
+)
+def test_the_chart_is_drawn_either_way(served, trace, live):
+    at = AppTest.from_function(_page, args=(served, trace)).run()
     assert not at.exception
     component, fallback = at.get("bidi_component"), at.get("plotly_chart")
-    assert (len(component), len(fallback)) == ((1, 0) if served else (0, 1))
+    assert (len(component), len(fallback)) == ((1, 0) if live else (0, 1))

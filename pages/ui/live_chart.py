@@ -11,28 +11,32 @@ moved in place with ``Plotly.animate`` (no transition) and ``Plotly.relayout``: 
 redraws every panel. Any other change takes ``Plotly.react``. A browser test checks that
 a chart moved in place looks exactly like a fresh drawing of the same figure.
 
-Plotly.js is the copy that ships inside the pinned ``plotly`` Python package, served by
-Streamlit's static file serving (``server.enableStaticServing``): no CDN, no download.
-Where that copy cannot be put in place (a read-only install), the chart falls back to
-``st.plotly_chart``: slower, the same picture.
+plotly.js is the official "basic" bundle (scatter, bar and pie traces) of the same
+version as the pinned ``plotly`` package's, kept in ``static/`` with its MIT licence and
+served by Streamlit's static file serving (``server.enableStaticServing``): no CDN, no
+download. It is a quarter of the full bundle's size; starting the full bundle was most
+of what made the Prune page's first render slower than a bare page's. A figure with
+other trace types, or a server without static serving, falls back to ``st.plotly_chart``:
+slower, the same picture. A test fails when the plotly package moves to another
+plotly.js version without the bundle following.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from functools import cache
 from pathlib import Path
 
-import plotly
 import plotly.graph_objects as go
+import plotly.offline
 import streamlit as st
 
 from .i18n import t
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+VERSION = plotly.offline.get_plotlyjs_version()  # the plotly package's own plotly.js
 STATIC = Path(__file__).resolve().parents[2] / "static"  # next to app.py, as Streamlit wants
-SRC = "./app/static/plotly.min.js"  # relative, so a server.baseUrlPath keeps working
+BUNDLE = STATIC / f"plotly-basic-{VERSION}.min.js"
+BUNDLE_TRACES = frozenset({"scatter", "bar", "pie"})  # what the basic bundle can draw
+SRC = f"./app/static/{BUNDLE.name}"  # relative, so a server.baseUrlPath keeps working
 CONFIG = {"displayModeBar": False, "responsive": True}
 
 _component = st.components.v2.component(
@@ -44,19 +48,8 @@ _component = st.components.v2.component(
 
 @cache
 def served() -> bool:
-    """Whether the browser can load plotly.js from this server (copied once per process)."""
-    if not st.get_option("server.enableStaticServing"):
-        return False
-    target = STATIC / PLOTLY_JS.name
-    try:
-        if not target.is_file() or target.stat().st_size != PLOTLY_JS.stat().st_size:
-            STATIC.mkdir(exist_ok=True)
-            partial = target.with_suffix(f".{os.getpid()}.tmp")
-            shutil.copyfile(PLOTLY_JS, partial)
-            os.replace(partial, target)  # atomic: two servers starting together both succeed
-    except OSError:
-        return False
-    return True
+    """Whether the browser can load the plotly.js bundle from this server."""
+    return bool(st.get_option("server.enableStaticServing")) and BUNDLE.is_file()
 
 
 def live_chart(figure: dict, key: str, alt: str) -> None:
@@ -64,7 +57,7 @@ def live_chart(figure: dict, key: str, alt: str) -> None:
 
     ``alt`` is the chart's text alternative for screen readers.
     """
-    if not served():
+    if not served() or not {d.get("type", "scatter") for d in figure["data"]} <= BUNDLE_TRACES:
         st.plotly_chart(go.Figure(figure, _validate=False), key=key, config=CONFIG)
         return
     _component(
