@@ -15,8 +15,9 @@ def overview(at: AppTest) -> dict:
 
 
 def nonzero_counts(at: AppTest) -> list[int]:
-    bars = overview(at)["data"]
-    return [int(v) for v in next(b for b in bars if b.get("name") == "nonzero")["y"]]
+    """The heights of the surviving-weights bars (layout shapes, so that they move fast)."""
+    shapes = overview(at)["layout"]["shapes"]
+    return [int(s["y1"]) for s in shapes if s.get("name") == "nonzero"]
 
 
 @pytest.mark.parametrize("sparsity", ["0", "100"])

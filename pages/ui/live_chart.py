@@ -4,12 +4,14 @@
 slider step the browser throws the chart away and draws it from scratch (``newPlot``,
 then a second pass for Streamlit's theme). This component keeps one chart per key.
 
-When the new figure differs from the last only in trace coordinates and text (scatter,
-bar) and in shapes, annotations or images, and every axis has a fixed range, the chart is
-moved in place with ``Plotly.animate`` (no transition) and ``Plotly.relayout``: about
-40 ms on the Prune page, against 110 ms for ``Plotly.react``, which recomputes and
-redraws every panel. Any other change takes ``Plotly.react``. A browser test checks that
-a chart moved in place looks exactly like a fresh drawing of the same figure.
+When the new figure differs from the last only in layout shapes, annotations or images,
+and every axis has a fixed range, the chart is moved in place with ``Plotly.relayout``,
+which redraws only those: about 2 ms for the Prune page, against 15 ms or more for any
+update of trace data (``Plotly.animate`` recomputes every trace and waits for the next
+frame; ``Plotly.react`` redraws every panel). Text a trace shows only on hover may
+change too: it is restyled when the pointer next comes over the chart. Any other change
+takes ``Plotly.react``. Browser tests check that a chart moved in place looks exactly
+like a fresh drawing of the same figure, and that the hover shows the new numbers.
 
 plotly.js is the official "basic" bundle (scatter, bar and pie traces) of the same
 version as the pinned ``plotly`` package's, kept in ``static/`` with its MIT licence and

@@ -23,7 +23,8 @@ def live_chart(page: Page):
 
 
 def counts_chart_text(page: Page) -> list[str]:
-    return live_chart(page).locator("text.bartext").all_text_contents()
+    """The density labels of the surviving-weights bars (labelled layout shapes)."""
+    return live_chart(page).locator("text.shape-label-text").all_text_contents()
 
 
 def test_slider_moves_accuracy_and_charts(page: Page, app_url: str):
@@ -44,7 +45,7 @@ def test_slider_moves_accuracy_and_charts(page: Page, app_url: str):
     assert float(accuracy.inner_text().rstrip("%")) > float(before_accuracy.rstrip("%"))
     assert counts_chart_text(page) != before_bars
     assert "sparsity=50" in page.url
-    # the chart was updated in place (Plotly.react), not thrown away and drawn anew
+    # the chart was updated in place, not thrown away and drawn anew
     assert int(chart.get_attribute("data-drawn")) > draws
     assert chart.evaluate("node => node.isConnected")
 
@@ -58,8 +59,8 @@ def chart_pixels(page: Page) -> np.ndarray:
 
 
 def test_a_chart_moved_in_place_looks_like_a_fresh_drawing(page: Page, app_url: str):
-    """The live chart's fast path (Plotly.animate and relayout instead of a full redraw)
-    must draw exactly what a full drawing of the same figure shows."""
+    """The live chart's fast path (Plotly.relayout of the shapes and images instead of a
+    full redraw) must draw exactly what a full drawing of the same figure shows."""
     page.goto(f"{app_url}/prune")
     wait_for_app(page)
     chart = live_chart(page).element_handle()
@@ -79,6 +80,28 @@ def test_a_chart_moved_in_place_looks_like_a_fresh_drawing(page: Page, app_url: 
     assert moved.shape == fresh.shape
     differs = np.abs(moved - fresh).max(axis=2) > 64  # beyond anti-aliasing
     assert differs.mean() < 0.001, f"{differs.sum()} pixels differ"
+
+
+def test_hover_text_follows_fast_steps(page: Page, app_url: str):
+    """The pixel map's hover counts are left out of a fast step and brought up to date
+    when the pointer comes over the chart: the hover must show the new count."""
+    page.goto(f"{app_url}/prune?sparsity=0")
+    wait_for_app(page)
+    chart = live_chart(page)
+    pixels = chart.locator(".draglayer .x4y4 .nsewdrag")  # the pixel map's panel
+    pixels.hover()
+    hover = chart.locator(".hoverlayer .hovertext")
+    expect(hover).to_contain_text("keeps 100 connections")  # unpruned: all 100 units
+    page.mouse.move(1, 1)
+    moved = int(chart.get_attribute("data-moved") or 0)
+    slider = page.get_by_role("slider", name=re.compile("Sparsity"))
+    slider.focus()
+    page.keyboard.press("End")
+    expect(slider).to_have_attribute("aria-valuetext", "100%")
+    wait_for_app(page)
+    assert int(chart.get_attribute("data-moved")) > moved  # a fast step, not a redraw
+    pixels.hover()
+    expect(hover).to_contain_text("keeps 0 connections")
 
 
 def test_shared_link_restores_the_view(page: Page, app_url: str):
