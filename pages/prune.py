@@ -124,8 +124,9 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
         if not state.hidden("sparsity"):
             sparsity = st.slider(
                 t("prune.sparsity_neuron" if neuron else "prune.sparsity"),
-                0, 100, step=1, format="%d%%",
-                key="sparsity", persist_state="session", disabled=threshold is not None,
+                0, 100, state.BY_KEY["sparsity"].default, step=1, format="%d%%",
+                key="sparsity", persist_state="session", bind="query-params",
+                disabled=threshold is not None,
             )  # fmt: skip
 
     result = transfer.uploaded_result(config, key)
@@ -181,7 +182,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     if data.feature_shape is None:
         summary += " " + t("prune.no_pixels")
     st.caption(summary)
-    state.sync_url()
+    state.sync_url()  # sends nothing on a slider step: the browser writes the sparsity
     custom = uploaded or threshold is not None or at_init
     view = st.session_state.setdefault(VIEW, {})
     view.update(

@@ -5,6 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.ui import state
 from tests.apptest import PAGES, app, metric
 
 
@@ -54,8 +55,15 @@ def test_slider_changes_accuracy_and_counts():
     assert metric(at, "Test accuracy") != dense_accuracy
     assert sum(nonzero_counts(at)) == 7400 - round(0.9 * 7400)
     assert "sparsity" not in at.query_params  # the default stays out of the link
-    at.slider(key="sparsity").set_value(50).run()
-    assert at.query_params["sparsity"] == "50"
+
+
+def test_the_browser_writes_the_sparsity_into_the_link():
+    """The slider is bound to the URL: the browser writes ``sparsity`` on every step
+    (checked in the browser tests) and leaves it out at the slider's default, 90%,
+    which is the URL schema's default too."""
+    slider = app().run().slider(key="sparsity")
+    assert slider.proto.query_param_key == "sparsity"
+    assert slider.proto.default == [state.BY_KEY["sparsity"].default] == [90]
 
 
 def test_pixel_map_counts_the_first_layer_connections():

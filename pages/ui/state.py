@@ -98,6 +98,10 @@ PROPS: tuple[Prop, ...] = (
     Prop("hide", "", _hide, "state.bad_hide"),
 )
 BY_KEY = {p.key: p for p in PROPS}
+# Controls whose widget writes the URL itself (``bind="query-params"``), at once in the
+# browser: a slider step then needs no address-bar message from the server, which cost
+# every step a re-render of the whole page. Their widget's default is the one here.
+BOUND = frozenset({"sparsity"})
 # Controls a teacher's link can hide with ``hide=a,b`` (as in TensorFlow Playground).
 HIDEABLE = tuple(p.key for p in PROPS if p.key not in ("lang", "hide"))
 
@@ -142,10 +146,19 @@ def hidden(key: str) -> bool:
 
 
 def sync_url() -> None:
-    """Write every non-default control into the address bar, so the URL is a share link."""
+    """Write every non-default control into the address bar, so the URL is a share link.
+
+    Only what differs is written, so a run that changed nothing sends nothing. Controls in
+    ``BOUND`` are left alone: their widgets are bound to the URL (``bind="query-params"``),
+    so the browser writes them itself, and Streamlit refuses writes to them.
+    """
     wanted = {p.key: p.text(value(p.key)) for p in PROPS if value(p.key) != p.default}
-    if dict(st.query_params) != wanted:
-        st.query_params.from_dict(wanted)
+    params = st.query_params
+    changed = {k: v for k, v in wanted.items() if k not in BOUND and params.get(k) != v}
+    if changed:
+        params.update(changed)
+    for key in [k for k in params if k not in wanted and k not in BOUND]:
+        del params[key]
 
 
 def reload_after_language_change() -> None:

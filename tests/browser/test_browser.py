@@ -48,6 +48,16 @@ def test_slider_moves_accuracy_and_charts(page: Page, app_url: str):
     # the chart was updated in place, not thrown away and drawn anew
     assert int(chart.get_attribute("data-drawn")) > draws
     assert chart.evaluate("node => node.isConnected")
+    # the browser writes the sparsity into the address bar (a bound slider), and leaves
+    # it out at the default, like every other control; steps add no history entries
+    history = page.evaluate("history.length")
+    page.keyboard.press("PageUp")  # +10%
+    expect(page).to_have_url(re.compile(r"sparsity=60$"))
+    for _ in range(30):
+        page.keyboard.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuetext", "90%")
+    expect(page).to_have_url(re.compile(r"/prune$"))
+    assert page.evaluate("history.length") == history
 
 
 def chart_pixels(page: Page) -> np.ndarray:
