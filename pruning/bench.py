@@ -30,10 +30,13 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def run_benchmarks() -> list[tuple[str, float, str, str]]:
-    """Measure every target; returns rows of (name, measured, unit, target)."""
+def run_benchmarks(repeats: int = 3) -> list[tuple[str, float, str, str]]:
+    """Measure every target; returns rows of (name, measured, unit, target).
+
+    Each figure is the median of ``repeats`` timed runs after a warm-up run.
+    """
     data = load_dataset("digits")
-    t_train = median_time(lambda: train(data), repeats=3)
+    t_train = median_time(lambda: train(data), repeats)
     net = train(data)
     reference = MLPClassifier(
         hidden_layer_sizes=(100,),
@@ -44,7 +47,7 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
         batch_size=200,
         random_state=0,
     )
-    t_sklearn = median_time(lambda: clone(reference).fit(data.X_train, data.y_train), repeats=3)
+    t_sklearn = median_time(lambda: clone(reference).fit(data.X_train, data.y_train), repeats)
     rows = [
         ("train the default digits model (162 epochs)", t_train, "s", "<= 1 s"),
         ("  scikit-learn's own MLPClassifier.fit, same model, same machine", t_sklearn, "s", ""),
@@ -58,7 +61,7 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
         layer_counts(result.masks, net.layer_names)
         weight_histograms(net, result.masks)
 
-    steps = [median_time(lambda s=s: slider_step(s), repeats=5) for s in LEVELS_21]
+    steps = [median_time(lambda s=s: slider_step(s), repeats + 2) for s in LEVELS_21]
     rows.append(
         (
             "one slider step (mask, evaluate, counts, histograms)",
@@ -69,7 +72,7 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
     )
 
     weight_keys = [k for k, s in STRATEGIES.items() if s.granularity == "weight"]
-    scoring = sum(median_time(lambda k=k: Pruner(net, k, data), repeats=3) for k in weight_keys)
+    scoring = sum(median_time(lambda k=k: Pruner(net, k, data), repeats) for k in weight_keys)
     pruners = {k: Pruner(net, k, data) for k in weight_keys}
 
     def levels_only() -> None:
@@ -77,13 +80,13 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
             for s in LEVELS_21:
                 evaluate(p.prune(s).network, data.X_test, data.y_test)
 
-    t_levels = median_time(levels_only, repeats=3)
+    t_levels = median_time(levels_only, repeats)
     n_passes = len(weight_keys) * len(LEVELS_21)
     t_forward = median_time(
         lambda: [
             forward(net.coefs, net.intercepts, net.activation, data.X_test) for _ in range(n_passes)
         ],
-        repeats=3,
+        repeats,
     )
     rows.append(
         (
@@ -108,7 +111,12 @@ def run_benchmarks() -> list[tuple[str, float, str, str]]:
             finetune(pruner.prune(s), data, 10)
 
     rows.append(
-        ("11-level fine-tuned curve, 10 epochs each", median_time(finetuned_curve), "s", "<= 3 s")
+        (
+            "11-level fine-tuned curve, 10 epochs each",
+            median_time(finetuned_curve, repeats),
+            "s",
+            "<= 3 s",
+        )
     )
     return rows
 
