@@ -134,7 +134,7 @@ def classes_view() -> None:
     b.metric(
         t("inspect.accuracy_after"),
         f"{after.accuracy:.1%}",
-        delta=f"{100 * (after.accuracy - dense.accuracy):+.1f} pt",
+        delta=t("common.points", value=100 * (after.accuracy - dense.accuracy)),
     )
     c.metric(t("inspect.test_examples"), f"{len(data.y_test)}")
     names = data.class_names

@@ -17,7 +17,7 @@ FORMULAS = {
     "layer_magnitude": [
         r"S_j = |w_j|",
         r"m^{(l)}_j = \mathbb{I}\!\left[\,|w^{(l)}_j| \ge \tau_l\,\right]",
-        r"\tau_l = q \cdot \sigma_l",
+        r"\tau_l = \operatorname{quantile}_{s}\!\left(\{\, |w^{(l)}_j| \,\}_{j}\right)",
     ],
     "global_magnitude": [r"S_j = |w_j|", r"m_j = \mathbb{I}\!\left[\,|w_j| \ge \tau\,\right]"],
     "snip": [

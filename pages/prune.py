@@ -143,7 +143,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
         st.metric(
             t("prune.accuracy_at_init" if at_init else "prune.accuracy"),
             f"{ev.accuracy:.1%}",
-            delta=f"{100 * (ev.accuracy - dense.accuracy):+.1f} pt",
+            delta=t("common.points", value=100 * (ev.accuracy - dense.accuracy)),
             help=t("prune.accuracy_help", dense=dense.accuracy),
         )
         st.metric(t("prune.weight_sparsity"), f"{result.weight_sparsity:.1%}")

@@ -57,7 +57,7 @@ _ENTRIES = (
         scope="global",
         needs="nothing",
         score=scores.random_scores,
-        paper="Baseline used by Han et al. 2015 and Blalock et al. 2020",
+        paper="Baseline in Blalock et al. 2020 (ShrinkBench)",
         deterministic=False,
     ),
     Strategy(
@@ -172,7 +172,7 @@ _ENTRIES = (
         scope="layer",
         needs="nothing",
         score=scores.unit_l2_scores,
-        paper="Li et al. 2017; He et al. 2018 (soft filter pruning)",
+        paper="He et al., IJCAI 2018: Soft Filter Pruning (L2; Li et al. 2017 use L1)",
     ),
     Strategy(
         key="neuron_activation",

@@ -125,7 +125,8 @@ def test_chinese_labels():
     assert not at.exception
     assert at.title[0].value == "剪枝"
     assert at.slider(key="sparsity").label.startswith("稀疏度")
-    assert any(m.label == "测试准确率" for m in at.metric)
+    (accuracy,) = [m for m in at.metric if m.label == "测试准确率"]
+    assert accuracy.delta.endswith(" 个百分点")  # the change in points, in Chinese too
     titles = [a["text"] for a in overview(at)["layout"]["annotations"]]
     assert "<b>fc1 的权重</b>" in titles
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.ui.i18n import catalogue
-from pruning import STRATEGIES
+from pruning import STRATEGIES, prune
 
 LOCALES = Path(__file__).parents[1] / "pages" / "ui" / "locales"
 SNIP_NAME = "Single-shot Network Pruning based on connection sensitivity"
@@ -127,6 +127,14 @@ def test_common_mistake_snippets_do_what_the_page_says(lang):
     exec(strings["learn.wrong_code"], wrong)
     with pytest.raises(IndexError, match="size 64"):
         wrong["prune_randomly"](W, 0.5)
+    # The page says it fails once a column number is *equal to or larger than* the number of
+    # rows: with 64 rows, columns 0-63 still work, and column 64 is the first that breaks.
+    wrong["prune_randomly"](W[:, :64], 1.0)
+    with pytest.raises(IndexError, match="index 64 is out of bounds"):
+        wrong["prune_randomly"](W[:, :65], 1.0)
+    assert {"en": "equal to or larger than the number of rows", "zh": "大于或等于行数"}[lang] in (
+        strings["learn.mistake_body"]
+    )
     right: dict = {}
     exec(strings["learn.right_code"], right)
     pruned, mask = right["prune_randomly"](W, 0.9, np.random.default_rng(0))
@@ -134,6 +142,44 @@ def test_common_mistake_snippets_do_what_the_page_says(lang):
     assert np.array_equal(pruned == 0, ~mask)
     pruned, mask = right["prune_randomly_exact"](W, 0.9, np.random.default_rng(0))
     assert mask.shape == W.shape and int((~mask).sum()) == round(0.9 * W.size)
+
+
+def test_layer_magnitude_formula_is_what_the_app_does(tiny_net):
+    """The card shows a per-layer s-quantile threshold, which is what the engine applies;
+    Han et al.'s q times sigma_l rule is described as their variant, not as this app's."""
+    from pages.learn import FORMULAS
+
+    shown = " ".join(FORMULAS["layer_magnitude"])
+    assert r"\operatorname{quantile}_{s}" in shown and r"\sigma" not in shown
+    sparsity = 0.6
+    result = prune(tiny_net, "layer_magnitude", sparsity)
+    for W, keep in zip(tiny_net.coefs, result.masks, strict=True):
+        assert int((~keep).sum()) == round(sparsity * W.size)  # same fraction in every layer
+        assert np.abs(W[~keep]).max() <= np.abs(W[keep]).min()  # one threshold per layer
+    for lang, app, quantile in (("en", "In this app", "quantile"), ("zh", "在本应用里", "分位数")):
+        note = catalogue(lang)["learn.layer_magnitude_note"]
+        assert app in note and quantile in note
+        assert note.index(r"\sigma_l") > note.index("Han")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_citations_credit_the_right_papers(lang):
+    s = catalogue(lang)
+    # Random pruning: a ShrinkBench baseline; Han et al. 2015 did not use one.
+    assert "ShrinkBench" in s["learn.random_cite"] and "Han" not in s["learn.random_cite"]
+    assert "Han" not in STRATEGIES["random"].paper and "ShrinkBench" in STRATEGIES["random"].paper
+    # L1 filter ranking is Li et al.'s, L2 is He et al.'s (Soft Filter Pruning).
+    clauses = re.split(r"[;；]", s["learn.neuron_l2_cite"])
+    assert all("Li" in c for c in clauses if "L1" in c) and any("L1" in c for c in clauses)
+    assert all("He" in c and "Li" not in c for c in clauses if "L2" in c)
+    # Han et al. gave the prune-retrain loop; the equal-share schedule is this app's.
+    app_choice = {"en": "this app's choice", "zh": "本应用的选择"}[lang]
+    assert "Han" in s["learn.iterative_cite"] and app_choice in s["learn.iterative_cite"]
+    # ShrinkBench compared global with per-layer magnitude; it did not call it unbeatable.
+    assert not re.search("hard to beat|很难被超越", s["learn.faq_pick_a"])
+    assert "ShrinkBench" in s["learn.faq_pick_a"] and "FLOP" in s["learn.faq_pick_a"]
+    # Han et al.'s per-layer kept fractions are not evidence for one global threshold.
+    assert not re.search("same pattern|同样的规律", s["learn.global_magnitude_note"])
 
 
 def test_locale_files_have_the_same_keys_in_both_languages():

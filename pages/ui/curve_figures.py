@@ -189,18 +189,21 @@ def strategy_curves(
     keep = best["sparsity"].notna().to_numpy()
     if keep.any():
         xs = best["sparsity"] * 100 if x == "sparsity" else best["compression"]
+        star = {"size": 16, "symbol": "star", "line": {"color": BLACK, "width": 1}}
         fig.add_scatter(
             x=xs[keep],
             y=best["accuracy"][keep],
             mode="markers",
-            name=t("curves.fig_best", tol=tolerance),
-            marker={
-                "size": 16,
-                "symbol": "star",
-                "color": [c for c, k in zip(colours, keep, strict=True) if k],
-                "line": {"color": BLACK, "width": 1},
-            },
+            marker=star | {"color": [c for c, k in zip(colours, keep, strict=True) if k]},
             hovertemplate=t("curves.fig_best_hover") + "<extra></extra>",
+            showlegend=False,
+        )
+        fig.add_scatter(  # the legend's star is white: each star has its strategy's colour
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=t("curves.fig_best", tol=tolerance),
+            marker=star | {"color": "white"},
         )
     fig.update_layout(title_text=title)
     return _layout(fig, height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10})

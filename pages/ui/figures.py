@@ -128,20 +128,21 @@ class _Panels:
 
 
 def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
-    n, gap = len(histograms), 0.05
+    n, gap = len(histograms), 0.07
     width = (1 - gap * (n - 1)) / n
     for i, (h, thr) in enumerate(zip(histograms, thresholds, strict=True)):
         left = i * (width + gap)
+        pad = 0.02 * float(h.edges[-1] - h.edges[0])  # the outermost bins stay in view
         ax = panels.axes(
             t("fig.histogram_panel", layer=h.layer),
             (left, left + width),
             y,
             xaxis={
                 "title": {"text": t("fig.weight_value")},
-                "range": [float(h.edges[0]), float(h.edges[-1])],
+                "range": [float(h.edges[0]) - pad, float(h.edges[-1]) + pad],
             },
             yaxis={
-                "title": {"text": t("fig.count") if i == 0 else ""},
+                "title": {"text": t("fig.count")},  # each panel has its own scale
                 "range": [0, 1.05 * max(1, int(np.max(h.before)))],
             },
         )
@@ -460,12 +461,12 @@ def _curve_traces(panels, ax, lines, labels, marker, dense, t) -> None:
         )
         panels.layout["annotations"].append(
             {
-                "text": t("fig.dense"),
+                "text": t("fig.dense"),  # at the right: the curves start on this line
                 "xref": f"x{ax} domain",
                 "yref": f"y{ax}",
-                "x": 0,
+                "x": 1,
                 "y": dense,
-                "xanchor": "left",
+                "xanchor": "right",
                 "yanchor": "top",
                 "showarrow": False,
             }

@@ -389,7 +389,7 @@ def latency_bars(
     seconds: dict[str, float], flops_speedup: float, labels: dict[str, str], t: Translate
 ) -> go.Figure:
     """Measured time of one forward pass: the unpruned network, then the pruned one run
-    densely, as CSR and compacted; a last, hatched bar is what the FLOP count promises."""
+    densely, as CSR and compacted; a last, outlined bar is what the FLOP count promises."""
     keys = list(seconds)
     promise = seconds["unpruned"] / flops_speedup if flops_speedup > 0 else 0.0
     values = [seconds[k] * 1e3 for k in keys] + [promise * 1e3]
@@ -400,7 +400,6 @@ def latency_bars(
             marker={
                 "color": [FORMAT_COLOURS[k] for k in keys] + ["white"],
                 "line": {"color": [FORMAT_COLOURS[k] for k in keys] + [BLACK], "width": 1.5},
-                "pattern": {"shape": [""] * len(keys) + ["/"], "fgcolor": BLACK},
             },
             text=[ms(v / 1e3) for v in values],
             textposition="outside",
