@@ -57,6 +57,8 @@ with left:
     )
     strategy = STRATEGIES[key]
     st.caption(registry_text(key, "description", strategy.description))
+    if strategy.scope == "global":  # with one layer pruned, global and per-layer agree
+        st.caption(t("sensitivity.global_note"))
 
 with right, st.spinner(t("sensitivity.computing")):
     frame = layer_sensitivity(config, key, LEVELS, net, data)
