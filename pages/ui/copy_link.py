@@ -20,7 +20,8 @@ CSS = """
 }
 .copy-link span { color: rgba(49, 51, 63, 0.6); white-space: nowrap; }
 .copy-link input {
-  flex: 1 1 14rem; min-width: 0; font: inherit;  /* in a narrow column: its own line */ font-size: 0.875rem; color: inherit;
+  flex: 1 1 14rem; min-width: 0;  /* in a narrow column the box takes a line of its own */
+  font: inherit; font-size: 0.875rem; color: inherit;
   padding: 0.4rem 0.6rem; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
   background: rgba(240, 242, 246, 0.9);
 }
