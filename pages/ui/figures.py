@@ -40,7 +40,13 @@ LIVE_AXIS = {"automargin": False, "gridcolor": GRID, "zeroline": False, "linecol
 HEIGHT = 300
 YOU_ARE_HERE = {"size": 14, "color": VERMILION, "symbol": "diamond"}
 AFTER_FILL = "rgba(0, 114, 178, 0.55)"  # BLUE, see-through over the grey "before"
-BAR_WIDTH = 0.8  # Plotly's default for overlaid bars (bargap 0.2)
+BAR_WIDTH = 0.8
+# Clicking a legend entry would hide only its trace, not the shapes that some entries
+# stand for (see ``prune_overview``), so there the entries are labels, not switches.
+LABELS_ONLY = {
+    "itemclick": False,
+    "itemdoubleclick": False,
+}  # Plotly's default for overlaid bars (bargap 0.2)
 
 
 def spec(data: list[dict], layout: dict, height: int = HEIGHT) -> dict:
@@ -195,7 +201,7 @@ def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
             ]
 
 
-def _counts_panel(panels, counts, t, x, y) -> None:
+def _counts_panel(panels, counts, t, x, y) -> str:
     layers = [c.layer for c in counts]
     ax = panels.axes(
         t("fig.counts_panel"),
@@ -240,6 +246,7 @@ def _counts_panel(panels, counts, t, x, y) -> None:
                 },
             }
         )
+    return ax
 
 
 def _legend_entry(panels, ax, name: str, mode: str | None, **style) -> None:
@@ -343,11 +350,11 @@ def prune_overview(
     _histogram_panels(panels, histograms, thresholds, t, (0.6, 0.93))
     bottom = (0.0, 0.4)
     if feature_shape is not None:
-        _counts_panel(panels, counts, t, (0.0, 0.22), bottom)
+        bars = _counts_panel(panels, counts, t, (0.0, 0.22), bottom)
         _pixel_panel(panels, first_layer_mask, feature_shape, t, (0.29, 0.45), bottom)
         curve_x = (0.62, 1.0)
     else:
-        _counts_panel(panels, counts, t, (0.0, 0.4), bottom)
+        bars = _counts_panel(panels, counts, t, (0.0, 0.4), bottom)
         curve_x = (0.5, 1.0)
     ax = panels.axes(t("fig.curve_panel"), curve_x, bottom)
     _curve_traces(panels, ax, curve, labels, None, dense, t)
@@ -373,6 +380,16 @@ def prune_overview(
         "tickformat": ".0%",
         "title": {"text": t("fig.accuracy")},
     }
+    # Each row's panels get their own legends: the histograms' above the top row, the
+    # bars' and the curve's inside a corner their data leaves empty.
+    for name, (suffix, x, y) in {
+        "legend2": (bars, "right", "top"),
+        "legend3": (ax, "left", "bottom"),
+    }.items():
+        panels.layout[name] = _corner_legend(panels.layout, suffix, x, y)
+        for trace in panels.data:
+            if trace["xaxis"] == f"x{suffix}":
+                trace["legend"] = name
     return spec(
         panels.data,
         panels.layout
@@ -380,21 +397,26 @@ def prune_overview(
             "barmode": "overlay",
             "height": 720,
             "margin": {"l": 70, "r": 10, "t": 40, "b": 50},
-            # Clicking a legend entry would hide only its (empty) trace, not the shapes
-            # it stands for, so the entries are labels here, not switches.
-            "legend": {
-                "orientation": "h",
-                "yanchor": "bottom",
-                "y": 1.0,
-                "x": 0,
-                "itemclick": False,
-                "itemdoubleclick": False,
-            },
+            "legend": LABELS_ONLY | {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
             "font": {"size": 13, "color": TEXT},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
         },
     )
+
+
+def _corner_legend(layout: dict, suffix: str, x: str, y: str) -> dict:
+    """A legend inside the panel on axes ``suffix``, anchored at its ``x``/``y`` corner."""
+    xs, ys = layout[f"xaxis{suffix}"]["domain"], layout[f"yaxis{suffix}"]["domain"]
+    return {
+        "x": xs[0] + 0.01 if x == "left" else xs[1] - 0.005,
+        "xanchor": x,
+        "y": ys[1] if y == "top" else ys[0] + 0.01,
+        "yanchor": y,
+        "orientation": "v",
+        "bgcolor": "rgba(255, 255, 255, 0.85)",
+        "font": {"size": 12},
+    } | LABELS_ONLY
 
 
 class CurveLine(NamedTuple):
