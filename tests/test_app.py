@@ -66,6 +66,13 @@ def test_the_browser_writes_the_sparsity_into_the_link():
     assert slider.proto.default == [state.BY_KEY["sparsity"].default] == [90]
 
 
+def pixel_scale(at: AppTest) -> str:
+    """The numbers under the pixel map (a shape's label, so that it moves fast)."""
+    shapes = overview(at)["layout"]["shapes"]
+    (label,) = [s["label"]["text"] for s in shapes if s["type"] == "line" and "label" in s]
+    return label
+
+
 def test_pixel_map_counts_the_first_layer_connections():
     at = app(sparsity="0").run()
     layout = overview(at)["layout"]
@@ -73,9 +80,12 @@ def test_pixel_map_counts_the_first_layer_connections():
     assert image["source"].startswith("data:image/svg+xml;base64,")
     (points,) = [d for d in overview(at)["data"] if d.get("text") and d["type"] == "scatter"]
     assert points["text"] == [100] * 64  # unpruned: every pixel feeds all 100 hidden units
+    assert pixel_scale(at) == "brightest: 100 of 100 kept<br>black: none kept (0 pixels)"
     at.slider(key="sparsity").set_value(90).run()
     (points,) = [d for d in overview(at)["data"] if d.get("text") and d["type"] == "scatter"]
     assert sum(points["text"]) == nonzero_counts(at)[0]
+    most, none = max(points["text"]), points["text"].count(0)
+    assert pixel_scale(at) == f"brightest: {most} of 100 kept<br>black: none kept ({none} pixels)"
     assert overview(at)["layout"]["images"][0]["source"] != image["source"]
 
 

@@ -308,6 +308,30 @@ def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
             "layer": "below",
         }
     )
+    panels.layout["shapes"].append(  # the scale in numbers, as a label under the image
+        {
+            "type": "line",
+            "xref": "paper",  # the panel's width, not the image's: the text is wider
+            "yref": f"y{ax}",
+            "x0": x[0],
+            "x1": x[1],
+            "y0": -0.5,
+            "y1": -0.5,
+            "line": {"width": 0},
+            "label": {
+                "text": t(
+                    "fig.pixels_scale",
+                    most=int(kept.max()),
+                    units=first_layer_mask.shape[1],
+                    none=int((kept == 0).sum()),
+                ),
+                "textposition": "middle",
+                "yanchor": "top",
+                "padding": 6,
+                "font": {"size": 12, "color": TEXT},
+            },
+        }
+    )
     rows, cols = np.indices(shape)
     panels.add(
         ax,
