@@ -13,7 +13,7 @@ PagesManager.uses_pages_directory = False  # we route with st.navigation (see pa
 
 from pages.ui import models, state  # noqa: E402
 from pages.ui.i18n import LANGUAGES, t  # noqa: E402
-from pruning import DATASETS, parse_hidden  # noqa: E402
+from pruning import DATASETS  # noqa: E402
 from pruning.network import ACTIVATIONS  # noqa: E402
 from pruning.training import SOLVERS  # noqa: E402
 
@@ -76,7 +76,7 @@ def sidebar() -> None:
             if not state.hidden(key):
                 draw()
         try:
-            st.session_state["_hidden_ok"] = "-".join(map(str, parse_hidden(state.value("hidden"))))
+            st.session_state[state.HIDDEN_OK] = state.hidden_layers(state.value("hidden"))
         except ValueError:
             st.error(t("state.bad_hidden"))
 
@@ -107,9 +107,12 @@ pages = [
 ]
 page = st.navigation([st.Page(_home, title="home", default=True, visibility="hidden"), *pages])
 state.show_notices()
-if page.url_path != "train":  # the Train page trains with a live loss curve of its own
+# Train the model first (progress bar) for the pages that use it; the Train page trains
+# with a live loss curve of its own; Learn and Lessons are text.
+if page.url_path not in ("train", "learn", "lessons"):
     models.model(models.current_config())
 _freeze_after_warmup()
+state.new_run()
 page.run()
 state.sync_url()
 state.reload_if_requested()

@@ -107,8 +107,14 @@ with right:
     title = (
         t("curves.fig_title_finetuned", epochs=epochs) if epochs else t("curves.fig_title_oneshot")
     )
+    # fine-tuned curves are drawn over the one-shot ones (cached: no extra wait)
+    one_shot = (
+        models.curve(config, tuple(strategies), ONE_SHOT_LEVELS, 0, seeds) if epochs else None
+    )
     st.plotly_chart(
-        cf.strategy_curves(frame, t, labels, dense.accuracy, float(tolerance), title, x=x_axis),
+        cf.strategy_curves(
+            frame, t, labels, dense.accuracy, float(tolerance), title, x=x_axis, one_shot=one_shot
+        ),
         key="curves_chart",
         config=cf.CONFIG,
     )

@@ -125,7 +125,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
             sparsity = st.slider(
                 t("prune.sparsity_neuron" if neuron else "prune.sparsity"),
                 0, 100, state.BY_KEY["sparsity"].default, step=1, format="%d%%",
-                key="sparsity", persist_state="session", bind="query-params",
+                key="sparsity", persist_state="session", bind=state.bind("sparsity"),
                 disabled=threshold is not None,
             )  # fmt: skip
 
@@ -175,6 +175,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
             dense=dense.accuracy,
             labels=curve_labels,
             t=t,
+            neurons=neuron,
         ),
         key="overview",
         alt=summary,

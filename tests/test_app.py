@@ -115,6 +115,7 @@ def test_query_params_set_the_widgets():
         {"sparsity": "<script>alert(1)</script>"},
         {"strategy": "rm -rf"},
         {"hidden": "9" * 500},
+        {"hidden": "2000-2000-2000-2000-2000"},  # valid for the engine, minutes per page
         {"lang": "klingon"},
         {"seed": "-1"},
         {"init": "maybe"},

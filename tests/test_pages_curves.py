@@ -193,6 +193,13 @@ def test_curves_fine_tuned_with_seeds_draws_bands():
     line = next(d for d in data if d.get("mode") == "lines+markers")
     assert numbers(line["x"]) == pytest.approx([10.0 * i for i in range(11)])
     assert "fine-tuned 1 epochs" in json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec))
+    # the same strategy without fine-tuning, dashed, in the same colour: one-shot versus
+    # fine-tuned on one chart
+    (dashed,) = [d for d in data if d.get("line", {}).get("dash") == "dash"]
+    assert dashed["name"] == "Random, one-shot (dashed)"
+    assert dashed["line"]["color"] == line["line"]["color"]
+    assert numbers(dashed["x"]) == pytest.approx([5.0 * i for i in range(21)])
+    assert max(numbers(dashed["y"])[-4:]) < max(numbers(line["y"])[-4:])  # tuning recovers
 
 
 def test_lottery_runs_only_on_the_button_and_keeps_its_result():

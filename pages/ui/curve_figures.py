@@ -29,6 +29,7 @@ from .figures import (
     Translate,
     _layout,
     accuracy_curve,
+    curve_lines,
 )
 
 LOTTERY_VARIANTS = ("rewind", "reinit", "trained")
@@ -164,17 +165,30 @@ def strategy_curves(
     tolerance: float,
     title: str,
     x: str = "sparsity",
+    one_shot: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Accuracy against sparsity (or compression, log axis) for several strategies.
 
     Seeds become mean ± std bands (``accuracy_curve`` draws them). A grey band shows
     the tolerance below the dense accuracy, and a star marks each strategy's sparsest
-    level inside it.
+    level inside it. ``one_shot``, for fine-tuned curves, adds the same strategies
+    without fine-tuning as dashed lines in the same colours.
     """
     log_x = x == "compression"
     if log_x:  # 100% sparsity has infinite compression: it has no place on a log axis
         frame = frame[np.isfinite(frame["compression"])]
     fig = accuracy_curve(frame, t, labels, dense=dense, x=x, log_x=log_x)
+    if one_shot is not None:
+        if log_x:
+            one_shot = one_shot[np.isfinite(one_shot["compression"])]
+        for i, line in enumerate(curve_lines(one_shot, x)):
+            fig.add_scatter(
+                x=line.x,
+                y=line.mean,
+                mode="lines",
+                line={"color": PALETTE[i % len(PALETTE)], "dash": "dash", "width": 1.5},
+                name=t("curves.one_shot_line", strategy=labels.get(line.key, line.key)),
+            )
     if tolerance > 0:
         fig.add_hrect(
             y0=max(0.0, dense - tolerance / 100),
@@ -206,7 +220,10 @@ def strategy_curves(
             marker=star | {"color": "white"},
         )
     fig.update_layout(title_text=title)
-    return _layout(fig, height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    fig = _layout(fig, height=500, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    # under the axis: with several strategies and their one-shot lines the legend takes
+    # three rows, which above the plot ran into the title
+    return fig.update_layout(legend={"yanchor": "top", "y": -0.18, "x": 0})
 
 
 # --- Lottery -------------------------------------------------------------------------

@@ -357,6 +357,7 @@ def prune_overview(
     dense: float,
     labels: dict[str, str],
     t: Translate,
+    neurons: bool = False,
 ) -> dict:
     """The Prune page in one figure, as plain dicts for ``live_chart``: per-layer weight
     histograms (with the magnitude cut as dashed lines) on top; surviving weights per
@@ -398,19 +399,17 @@ def prune_overview(
             "name": t("fig.you"),
         }
     )
-    panels.layout[f"xaxis{ax}"] |= {"title": {"text": t("fig.sparsity_pct")}, "range": [-4, 104]}
+    x_title = t("fig.sparsity_neurons_pct" if neurons else "fig.sparsity_pct")
+    panels.layout[f"xaxis{ax}"] |= {"title": {"text": x_title}, "range": [-4, 104]}
     panels.layout[f"yaxis{ax}"] |= {
         "range": [0, 1.05],
         "tickformat": ".0%",
         "title": {"text": t("fig.accuracy")},
     }
     # Each row's panels get their own legends: the histograms' above the top row, the
-    # bars' and the curve's inside a corner their data leaves empty.
-    for name, (suffix, x, y) in {
-        "legend2": (bars, "right", "top"),
-        "legend3": (ax, "left", "bottom"),
-    }.items():
-        panels.layout[name] = _corner_legend(panels.layout, suffix, x, y)
+    # bars' and the curve's under their own panels, where no data can be hidden.
+    for name, suffix in {"legend2": bars, "legend3": ax}.items():
+        panels.layout[name] = _legend_below(panels.layout, suffix)
         for trace in panels.data:
             if trace["xaxis"] == f"x{suffix}":
                 trace["legend"] = name
@@ -419,8 +418,8 @@ def prune_overview(
         panels.layout
         | {
             "barmode": "overlay",
-            "height": 720,
-            "margin": {"l": 70, "r": 10, "t": 40, "b": 50},
+            "height": 760,
+            "margin": {"l": 70, "r": 10, "t": 40, "b": 110},
             "legend": LABELS_ONLY | {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
             "font": {"size": 13, "color": TEXT},
             "paper_bgcolor": "rgba(0,0,0,0)",
@@ -429,16 +428,14 @@ def prune_overview(
     )
 
 
-def _corner_legend(layout: dict, suffix: str, x: str, y: str) -> dict:
-    """A legend inside the panel on axes ``suffix``, anchored at its ``x``/``y`` corner."""
-    xs, ys = layout[f"xaxis{suffix}"]["domain"], layout[f"yaxis{suffix}"]["domain"]
+def _legend_below(layout: dict, suffix: str) -> dict:
+    """A legend under the bottom-row panel on axes ``suffix``, below its axis title."""
     return {
-        "x": xs[0] + 0.01 if x == "left" else xs[1] - 0.005,
-        "xanchor": x,
-        "y": ys[1] if y == "top" else ys[0] + 0.01,
-        "yanchor": y,
-        "orientation": "v",
-        "bgcolor": "rgba(255, 255, 255, 0.85)",
+        "x": layout[f"xaxis{suffix}"]["domain"][0],
+        "xanchor": "left",
+        "y": -0.1,
+        "yanchor": "top",
+        "orientation": "h",
         "font": {"size": 12},
     } | LABELS_ONLY
 

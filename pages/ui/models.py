@@ -50,7 +50,7 @@ def current_config(**overrides) -> ModelConfig:
     def value(key: str):
         return overrides[key] if key in overrides else state.value(key)
 
-    hidden = overrides.get("hidden", st.session_state.get("_hidden_ok", "100"))
+    hidden = overrides.get("hidden", st.session_state.get(state.HIDDEN_OK, "100"))
     return ModelConfig(
         dataset=value("dataset"),
         hidden=pruning.parse_hidden(hidden),

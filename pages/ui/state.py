@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import streamlit as st
 
@@ -43,8 +44,18 @@ def _int_in(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _hidden(text: str) -> str:
-    return "-".join(map(str, parse_hidden(text)))
+MAX_WEIGHTS = 250_000  # what one shared classroom server trains in seconds, not minutes
+
+
+def hidden_layers(text: str) -> str:
+    """``text`` as tidy hidden-layer sizes (``300-100``) small enough for a class's shared
+    server: the engine's limits, and at most ``MAX_WEIGHTS`` weights (counting 100
+    inputs); ValueError otherwise. A link can otherwise keep every page training for
+    many minutes."""
+    sizes = parse_hidden(text)
+    if sum(a * b for a, b in pairwise((100, *sizes))) > MAX_WEIGHTS:
+        raise ValueError(f"{sizes} is too big for a shared classroom server")
+    return "-".join(map(str, sizes))
 
 
 def _learning_rate(text: str) -> float:
@@ -85,7 +96,7 @@ class Prop:
 
 PROPS: tuple[Prop, ...] = (
     Prop("dataset", "digits", _choice(DATASETS), "state.bad_choice"),
-    Prop("hidden", "100", _hidden, "state.bad_hidden"),
+    Prop("hidden", "100", hidden_layers, "state.bad_hidden"),
     Prop("activation", "relu", _choice(ACTIVATIONS), "state.bad_choice"),
     Prop("solver", "sgd", _choice(SOLVERS), "state.bad_choice"),
     Prop("lr", 0.1, _learning_rate, "state.bad_choice"),
@@ -98,10 +109,8 @@ PROPS: tuple[Prop, ...] = (
     Prop("hide", "", _hide, "state.bad_hide"),
 )
 BY_KEY = {p.key: p for p in PROPS}
-# Controls whose widget writes the URL itself (``bind="query-params"``), at once in the
-# browser: a slider step then needs no address-bar message from the server, which cost
-# every step a re-render of the whole page. Their widget's default is the one here.
-BOUND = frozenset({"sparsity"})
+BOUND = "_bound"  # session key: controls whose widget is bound to the URL in this run
+HIDDEN_OK = "_hidden_ok"  # session key: the last valid hidden layers, tidied
 # Controls a teacher's link can hide with ``hide=a,b`` (as in TensorFlow Playground).
 HIDEABLE = tuple(p.key for p in PROPS if p.key not in ("lang", "hide"))
 
@@ -145,19 +154,38 @@ def hidden(key: str) -> bool:
     return key in str(value("hide")).split(",")
 
 
+def new_run() -> None:
+    """Start a full run: no control is bound to the URL until its widget says so."""
+    st.session_state[BOUND] = set()
+
+
+def bind(key: str) -> str:
+    """``bind=`` for the widget of control ``key``: the browser then writes it into the URL
+    itself at once, so a slider step needs no address-bar message from the server (which
+    cost every step a re-render of the whole page). The widget's default must be the
+    control's default here. ``sync_url`` leaves it alone for the rest of the run."""
+    st.session_state.setdefault(BOUND, set()).add(key)
+    return "query-params"
+
+
 def sync_url() -> None:
     """Write every non-default control into the address bar, so the URL is a share link.
 
-    Only what differs is written, so a run that changed nothing sends nothing. Controls in
-    ``BOUND`` are left alone: their widgets are bound to the URL (``bind="query-params"``),
-    so the browser writes them itself, and Streamlit refuses writes to them.
+    Only what differs is written, so a run that changed nothing sends nothing. Controls
+    whose widget is bound to the URL in this run (``bind``) are left alone: the browser
+    writes them, and Streamlit refuses writes to them. On other pages they are written
+    like the rest.
     """
-    wanted = {p.key: p.text(value(p.key)) for p in PROPS if value(p.key) != p.default}
+    bound = st.session_state.get(BOUND, set())
+    values = {p.key: value(p.key) for p in PROPS}
+    # the hidden layers the model uses: the last valid text, tidied, not what is typed
+    values["hidden"] = st.session_state.get(HIDDEN_OK, values["hidden"])
+    wanted = {p.key: p.text(values[p.key]) for p in PROPS if values[p.key] != p.default}
     params = st.query_params
-    changed = {k: v for k, v in wanted.items() if k not in BOUND and params.get(k) != v}
+    changed = {k: v for k, v in wanted.items() if k not in bound and params.get(k) != v}
     if changed:
         params.update(changed)
-    for key in [k for k in params if k not in wanted and k not in BOUND]:
+    for key in [k for k in params if k not in wanted and k not in bound]:
         del params[key]
 
 

@@ -116,7 +116,7 @@ def _on_upload() -> None:
         return
     st.session_state.update(values)
     if "hidden" in values:
-        st.session_state["_hidden_ok"] = values["hidden"]
+        st.session_state[state.HIDDEN_OK] = values["hidden"]
     if masks is None:
         st.session_state.pop(_MASKS, None)
     else:

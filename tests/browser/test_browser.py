@@ -114,6 +114,23 @@ def test_hover_text_follows_fast_steps(page: Page, app_url: str):
     expect(hover).to_contain_text("keeps 0 connections")
 
 
+def test_other_pages_keep_the_sparsity_in_their_link(page: Page, app_url: str):
+    """The slider writes ``sparsity`` into the URL itself on /prune; on the other pages,
+    where it is not drawn, the server writes it like every other control."""
+    page.goto(f"{app_url}/prune?strategy=layer_magnitude")
+    wait_for_app(page)
+    slider = page.get_by_role("slider", name=re.compile("Sparsity"))
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    expect(page).to_have_url(re.compile(r"sparsity=85"))
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Inspect").click()
+    expect(page.get_by_role("heading", name="Inspect")).to_be_visible()
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"/inspect\?.*sparsity=85"))
+    assert "strategy=layer_magnitude" in page.url
+
+
 def test_shared_link_restores_the_view(page: Page, app_url: str):
     page.goto(f"{app_url}/prune?strategy=layer_magnitude&sparsity=80")
     wait_for_app(page)
