@@ -119,6 +119,7 @@ def test_query_params_set_the_widgets():
         {"lang": "klingon"},
         {"seed": "-1"},
         {"init": "maybe"},
+        {"sparsity": "50.5"},  # the bound slider alone would read it as 50
     ],
 )
 def test_bad_query_params_fall_back_with_a_notice(params):
@@ -126,6 +127,7 @@ def test_bad_query_params_fall_back_with_a_notice(params):
     assert not at.exception
     assert at.slider(key="sparsity").value == 90
     assert at.selectbox(key="strategy").value == "global_magnitude"
+    assert not set(params) & set(at.query_params)  # the link no longer holds it
     notices = [toast.value for toast in at.toast]
     assert any("was not valid" in text for text in notices), notices
     assert all("<script>" not in text for text in notices)

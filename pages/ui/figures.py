@@ -186,6 +186,11 @@ def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
             }
         )
         if thr is not None:
+            if i == 0:
+                _legend_entry(
+                    panels, ax, t("fig.cut"), "lines",
+                    line={"dash": "dash", "color": VERMILION, "width": 1.5},
+                )  # fmt: skip
             panels.layout["shapes"] += [
                 {
                     "type": "line",
@@ -220,6 +225,7 @@ def _counts_panel(panels, counts, t, x, y) -> str:
         y=[c.total for c in counts],
         name=t("fig.total"),
         marker={"color": GREY},
+        hovertemplate=t("fig.bar_hover") + "<extra></extra>",  # constant: the fast path
     )
     # The surviving weights move with the slider: labelled rectangles in the layout
     # over the constant grey totals, with an empty bar trace for the legend.
@@ -488,6 +494,7 @@ def _curve_traces(panels, ax, lines, labels, marker, dense, t) -> None:
             name=labels.get(key, key),
             line={"color": colour},
             legendgroup=key,
+            hovertemplate="%{fullData.name}<br>%{x:.4g} → %{y:.1%}<extra></extra>",
         )
     if dense is not None:
         panels.layout["shapes"].append(
@@ -546,6 +553,9 @@ def accuracy_curve(
     _curve_traces(panels, ax, curve_lines(frame, x), labels, marker, dense, t)
     xtitle = t("fig.sparsity_pct") if x == "sparsity" else t("fig.compression")
     panels.layout["xaxis"] |= {"title": {"text": xtitle}, "type": "log" if log_x else "linear"}
+    if log_x:  # Plotly's own log ticks read "8 9 1 2 3 ... 2": label 1×, 2×, 5×, 10×...
+        ticks = [m * 10**e for e in range(4) for m in (1, 2, 5)]
+        panels.layout["xaxis"] |= {"tickvals": ticks, "ticktext": [f"{v:g}×" for v in ticks]}
     panels.layout["yaxis"] |= {
         "title": {"text": t("fig.accuracy")},
         "range": [0, 1.02],

@@ -132,6 +132,8 @@ def read_url() -> list[str]:
             except (ValueError, TypeError):
                 bad.append(prop)
         st.session_state.setdefault(prop.key, value)
+    for prop in bad:  # before any widget reads it: a bound slider would take "50.5" as 50
+        del params[prop.key]
     st.session_state["_state_ready"] = True
     st.session_state["_url_notices"] = [(p.key, p.hint) for p in bad]
     return [p.key for p in bad]
