@@ -158,7 +158,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     thresholds = (
         magnitude_thresholds(result.original, result.masks)
         if key.endswith("magnitude")
-        else [None] * len(result.masks)
+        else None  # no magnitude cut to draw
     )
     curve, curve_labels = curve_panel(key, at_init)
     layers = ", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts)

@@ -136,7 +136,7 @@ class _Panels:
 def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
     n, gap = len(histograms), 0.07
     width = (1 - gap * (n - 1)) / n
-    for i, (h, thr) in enumerate(zip(histograms, thresholds, strict=True)):
+    for i, (h, thr) in enumerate(zip(histograms, thresholds or [None] * n, strict=True)):
         left = i * (width + gap)
         pad = 0.02 * float(h.edges[-1] - h.edges[0])  # the outermost bins stay in view
         ax = panels.axes(
@@ -186,11 +186,6 @@ def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
             }
         )
         if thr is not None:
-            if i == 0:
-                _legend_entry(
-                    panels, ax, t("fig.cut"), "lines",
-                    line={"dash": "dash", "color": VERMILION, "width": 1.5},
-                )  # fmt: skip
             panels.layout["shapes"] += [
                 {
                     "type": "line",
@@ -204,6 +199,11 @@ def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
                 }
                 for x in (-thr, thr)
             ]
+    if thresholds is not None:  # a magnitude strategy: the cut's legend entry at every step
+        _legend_entry(
+            panels, "", t("fig.cut"), "lines",
+            line={"dash": "dash", "color": VERMILION, "width": 1.5},
+        )  # fmt: skip
 
 
 def _counts_panel(panels, counts, t, x, y) -> str:
@@ -354,7 +354,7 @@ def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
 
 def prune_overview(
     histograms: Sequence[Histogram],
-    thresholds: Sequence[float | None],
+    thresholds: Sequence[float | None] | None,
     counts: Sequence[LayerCount],
     first_layer_mask: np.ndarray,
     feature_shape: tuple[int, int] | None,
@@ -366,7 +366,8 @@ def prune_overview(
     neurons: bool = False,
 ) -> dict:
     """The Prune page in one figure, as plain dicts for ``live_chart``: per-layer weight
-    histograms (with the magnitude cut as dashed lines) on top; surviving weights per
+    histograms (with the magnitude cut as dashed lines; ``thresholds`` is None for
+    strategies that have no such cut) on top; surviving weights per
     layer, the input-pixel survival map (image data only) and the accuracy-vs-sparsity
     curve with the current point below.
 
