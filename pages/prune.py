@@ -1,10 +1,11 @@
 """Prune: pick a strategy, move the sparsity slider, watch the network react.
 
-Only what the slider changes lives in the fragment: the slider, the three numbers, the
-chart and its caption; the share link below it follows the address bar by itself. Every
-element a fragment run sends costs the one shared server core time, so the rarely used
-actions (fine-tuning, downloads, the challenge form) sit outside it. They are drawn on
-full runs and read the current view when clicked.
+Only what the slider changes lives in the fragment: the slider, the three numbers and
+the chart (whose text alternative carries the per-layer counts); the share link below it
+follows the address bar by itself. Every element a fragment run sends costs the one
+shared server core and the browser time, so the rarely used actions (fine-tuning,
+downloads, the challenge form) sit outside it. They are drawn on full runs and read the
+current view when clicked.
 """
 
 import pandas as pd
@@ -162,7 +163,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     )
     curve, curve_labels = curve_panel(key, at_init)
     layers = ", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts)
-    summary = t("prune.summary", layers=layers)
+    summary = t("prune.summary", layers=layers)  # the chart's text alternative
     live_chart(
         figures.prune_overview(
             weight_histograms(result.original, result.masks),
@@ -180,9 +181,6 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
         key="overview",
         alt=summary,
     )
-    if data.feature_shape is None:
-        summary += " " + t("prune.no_pixels")
-    st.caption(summary)
     state.sync_url()  # sends nothing on a slider step: the browser writes the sparsity
     custom = uploaded or threshold is not None or at_init
     view = st.session_state.setdefault(VIEW, {})
@@ -238,6 +236,8 @@ st.caption(t("prune.intro"))
 transfer.uploaded_banner()
 strategy_key, threshold_on, init_on = strategy_control()
 view = live_view(strategy_key, threshold_on, init_on)
+if data.feature_shape is None:  # does not change with the slider: outside the fragment
+    st.caption(t("prune.no_pixels"))
 copy_link(None, key="share_link")  # follows the address bar, which the fragment keeps current
 tune, files = st.columns(2, gap="large")
 with tune:

@@ -215,7 +215,7 @@ def _counts_panel(panels, counts, t, x, y) -> str:
         xaxis={"range": [-0.5, len(layers) - 0.5]},
         yaxis={
             "title": {"text": t("fig.weights")},
-            "range": [0, 1.15 * max(c.total for c in counts)],  # room for the labels
+            "range": [0, 1.3 * max(c.total for c in counts)],  # room for the labels
         },
     )
     panels.add(
@@ -244,8 +244,8 @@ def _counts_panel(panels, counts, t, x, y) -> str:
                 "line": {"width": 0},
                 "name": t("fig.nonzero"),
                 # a label, not an annotation: Plotly redraws a changed annotation slowly
-                "label": {
-                    "text": f"{c.density:.1%}",
+                "label": {  # the count and the share kept, above the bar
+                    "text": f"{c.nonzero:,}<br>{c.density:.1%}",
                     "textposition": "top center",
                     "yanchor": "bottom",
                     "font": {"color": BLACK, "size": 13},
