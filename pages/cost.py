@@ -269,12 +269,13 @@ st.plotly_chart(
     key="cost_sweep",
     config=figs.CONFIG,
 )
+low, high = figs.ms(frame["dense_s"].min()), figs.ms(frame["dense_s"].max())
 says = [
     t(
-        "cost.sweep_dense",
+        "cost.sweep_dense" if low != high else "cost.sweep_dense_same",
         dense=figs.human_bytes(frame["dense_bytes"].max()),
-        low=figs.ms(frame["dense_s"].min()),
-        high=figs.ms(frame["dense_s"].max()),
+        low=low,
+        high=high,
         rounds=ROUNDS,
         repeats=repeats,
     )
