@@ -389,7 +389,7 @@ def prune_overview(
         bars = _counts_panel(panels, counts, t, (0.0, 0.4), bottom)
         curve_x = (0.5, 1.0)
     ax = panels.axes(t("fig.curve_panel"), curve_x, bottom)
-    _curve_traces(panels, ax, curve, labels, None, dense, t)
+    _curve_traces(panels, ax, curve, labels, dense, t)
     _legend_entry(panels, ax, t("fig.you"), "markers", marker=YOU_ARE_HERE)
     panels.layout["shapes"].append(
         {
@@ -468,8 +468,8 @@ def curve_lines(frame: pd.DataFrame, x: str = "sparsity") -> tuple[CurveLine, ..
     return tuple(lines)
 
 
-def _curve_traces(panels, ax, lines, labels, marker, dense, t) -> None:
-    """Accuracy lines (mean ± std band over seeds), the dense line and the current point."""
+def _curve_traces(panels, ax, lines, labels, dense, t) -> None:
+    """Accuracy lines (mean ± std band over seeds) and the dense line."""
     for i, (key, xs, mean, std) in enumerate(lines):
         colour = PALETTE[i % len(PALETTE)]
         if (std > 0).any():
@@ -522,36 +522,25 @@ def _curve_traces(panels, ax, lines, labels, marker, dense, t) -> None:
                 "showarrow": False,
             }
         )
-    if marker is not None:
-        panels.add(
-            ax,
-            type="scatter",
-            x=[marker[0] * 100],
-            y=[marker[1]],
-            mode="markers",
-            name=t("fig.you"),
-            marker=YOU_ARE_HERE,
-        )
 
 
 def accuracy_curve(
     frame: pd.DataFrame,
     t: Translate,
     labels: dict[str, str],
-    marker: tuple[float, float] | None = None,
     dense: float | None = None,
     x: str = "sparsity",
     log_x: bool = False,
 ) -> go.Figure:
     """Accuracy against sparsity (or compression), one line per strategy.
 
-    With several seeds, the mean is drawn with a ±1 std band. ``marker`` marks the
-    current slider position; ``dense`` draws the unpruned accuracy for reference.
+    With several seeds, the mean is drawn with a ±1 std band; ``dense`` draws the
+    unpruned accuracy for reference.
     """
     panels = _Panels()
     ax = panels.axes("", (0, 1), (0, 1))
     panels.layout["annotations"].clear()
-    _curve_traces(panels, ax, curve_lines(frame, x), labels, marker, dense, t)
+    _curve_traces(panels, ax, curve_lines(frame, x), labels, dense, t)
     xtitle = t("fig.sparsity_pct") if x == "sparsity" else t("fig.compression")
     panels.layout["xaxis"] |= {"title": {"text": xtitle}, "type": "log" if log_x else "linear"}
     if log_x:  # Plotly's own log ticks read "8 9 1 2 3 ... 2": label 1×, 2×, 5×, 10×...
