@@ -40,13 +40,11 @@ LIVE_AXIS = {"automargin": False, "gridcolor": GRID, "zeroline": False, "linecol
 HEIGHT = 300
 YOU_ARE_HERE = {"size": 14, "color": VERMILION, "symbol": "diamond"}
 AFTER_FILL = "rgba(0, 114, 178, 0.55)"  # BLUE, see-through over the grey "before"
-BAR_WIDTH = 0.8
+BAR_WIDTH = 0.8  # Plotly's default for overlaid bars (bargap 0.2)
+CUT_LINE = {"dash": "dash", "color": VERMILION, "width": 1.5}  # the magnitude cut
 # Clicking a legend entry would hide only its trace, not the shapes that some entries
 # stand for (see ``prune_overview``), so there the entries are labels, not switches.
-LABELS_ONLY = {
-    "itemclick": False,
-    "itemdoubleclick": False,
-}  # Plotly's default for overlaid bars (bargap 0.2)
+LABELS_ONLY = {"itemclick": False, "itemdoubleclick": False}
 
 
 def spec(data: list[dict], layout: dict, height: int = HEIGHT) -> dict:
@@ -195,15 +193,12 @@ def _histogram_panels(panels, histograms, thresholds, t, y) -> None:
                     "x1": x,
                     "y0": 0,
                     "y1": 1,
-                    "line": {"dash": "dash", "color": VERMILION, "width": 1.5},
+                    "line": CUT_LINE,
                 }
                 for x in (-thr, thr)
             ]
     if thresholds is not None:  # a magnitude strategy: the cut's legend entry at every step
-        _legend_entry(
-            panels, "", t("fig.cut"), "lines",
-            line={"dash": "dash", "color": VERMILION, "width": 1.5},
-        )  # fmt: skip
+        _legend_entry(panels, "", t("fig.cut"), "lines", line=CUT_LINE)
 
 
 def _counts_panel(panels, counts, t, x, y) -> str:
