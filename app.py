@@ -13,9 +13,7 @@ PagesManager.uses_pages_directory = False  # we route with st.navigation (see pa
 
 from pages.ui import models, state  # noqa: E402
 from pages.ui.i18n import LANGUAGES, t  # noqa: E402
-from pruning import DATASETS  # noqa: E402
-from pruning.network import ACTIVATIONS  # noqa: E402
-from pruning.training import SOLVERS  # noqa: E402
+from pruning import FIELDS, Field, limit_blas_threads  # noqa: E402
 
 st.set_page_config(page_title="Pruning Playground", page_icon="✂️", layout="wide")
 state.read_url()
@@ -50,35 +48,37 @@ def sidebar() -> None:
             required=True,
         )
         st.subheader(t("common.model"))
-        controls = {
-            "dataset": lambda: st.selectbox(
-                t("common.dataset"),
-                list(DATASETS),
-                key="dataset",
-                format_func={k: t(f"datasets.{k}") for k in DATASETS}.get,
-            ),
-            "hidden": lambda: st.text_input(
-                t("common.hidden"), key="hidden", max_chars=40, help=t("common.hidden_help")
-            ),
-            "activation": lambda: st.selectbox(
-                t("common.activation"), ACTIVATIONS, key="activation"
-            ),
-            "solver": lambda: st.selectbox(t("common.solver"), SOLVERS, key="solver"),
-            "lr": lambda: st.select_slider(
-                t("common.learning_rate"), state.LEARNING_RATES, key="lr"
-            ),
-            "epochs": lambda: st.number_input(t("common.epochs"), 10, 1000, step=10, key="epochs"),
-            "seed": lambda: st.number_input(
-                t("common.seed"), 0, 9999, step=1, key="seed", help=t("common.seed_help")
-            ),
-        }
-        for key, draw in controls.items():
-            if not state.hidden(key):
-                draw()
+        for f in FIELDS:
+            if f.url and not state.hidden(f.url):
+                model_control(f)
         try:
             st.session_state[state.HIDDEN_OK] = state.hidden_layers(state.value("hidden"))
         except ValueError:
-            st.error(t("state.bad_hidden"))
+            st.error(t("state.bad_hidden", **state.BY_KEY["hidden"].hint_values))
+
+
+def model_control(f: Field) -> None:
+    """The sidebar widget of one model field, with the range ``ModelConfig`` declares."""
+    label, key = t(state.BY_KEY[f.url].label), f.url
+    if f.name == "hidden":
+        st.text_input(label, key=key, max_chars=40, help=t("common.hidden_help"))
+    elif f.name == "dataset":
+        names = {k: t(f"datasets.{k}") for k in f.choices}
+        st.selectbox(label, f.choices, key=key, format_func=names.get)
+    elif f.choices:
+        st.selectbox(label, f.choices, key=key)
+    elif f.steps:
+        st.select_slider(label, f.steps, key=key)
+    else:
+        helps = {"seed": t("common.seed_help")}
+        st.number_input(label, int(f.low), int(f.high), step=f.step, key=key, help=helps.get(key))
+
+
+@st.cache_resource(show_spinner=False)
+def _one_blas_thread() -> bool:
+    """One BLAS thread for the whole server process, set once (see ``limit_blas_threads``)."""
+    limit_blas_threads()
+    return True
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,6 +98,7 @@ def _home() -> None:
     st.switch_page(pages[0], query_params=st.query_params.to_dict())
 
 
+_one_blas_thread()
 sidebar()
 pages = [
     st.Page(

@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages.ui import inspect_figures as figs
 from pages.ui import models, state
-from pages.ui.i18n import registry_text, t
+from pages.ui.i18n import strategy_labels, t
 from pruning import STRATEGIES, compact, evaluate, flops, latency, share_weights, storage
 
 SWEEP = ("global_magnitude", "neuron_l1")  # unstructured against neuron-level
@@ -26,7 +26,7 @@ data = models.dataset(config.dataset, config.seed)
 key = state.value("strategy")
 sparsity = int(state.value("sparsity"))
 strategy = STRATEGIES[key]
-labels = {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}
+labels = strategy_labels()
 format_labels = {f: t(f"cost.format_{f}") for f in (*FORMATS, "unpruned")}
 run = st.session_state.get("_cost_run", 0)  # bumped by "Measure again"
 
@@ -125,7 +125,7 @@ st.title(t("cost.title"))
 st.caption(t("cost.intro"))
 st.info(
     t(
-        "cost.current_neuron" if strategy.granularity == "neuron" else "cost.current",
+        "cost.current_neuron" if strategy.neurons else "cost.current",
         strategy=labels[key],
         sparsity=sparsity,
         weights=result.weight_sparsity,
@@ -261,8 +261,7 @@ frame = pd.DataFrame(
     )
 )
 axis_titles = {
-    s: t("cost.axis_neurons" if STRATEGIES[s].granularity == "neuron" else "cost.axis_weights")
-    for s in SWEEP
+    s: t("cost.axis_neurons" if STRATEGIES[s].neurons else "cost.axis_weights") for s in SWEEP
 }
 st.plotly_chart(
     figs.cost_sweep(frame, SWEEP, labels, axis_titles, format_labels, t),

@@ -5,7 +5,7 @@ import streamlit as st
 
 from pages.ui import curve_figures as cf
 from pages.ui import models
-from pages.ui.i18n import registry_text, t
+from pages.ui.i18n import strategy_labels, t
 from pruning import STRATEGIES
 
 ONE_SHOT_LEVELS = tuple(i / 20 for i in range(21))  # 0, 5, ..., 100 %
@@ -16,7 +16,7 @@ CAPTION_SPARSITY = 0.9
 
 config = models.current_config()
 dense = models.dense_evaluation(config)
-labels = {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}
+labels = strategy_labels()
 
 st.title(t("curves.title"))
 st.caption(t("curves.intro"))
@@ -160,7 +160,7 @@ with left:
                 )
             )
     st.markdown("\n".join(f"- {line}" for line in lines))
-    if any(STRATEGIES[s].granularity == "neuron" for s in strategies):
+    if any(STRATEGIES[s].neurons for s in strategies):
         st.caption(t("curves.neuron_note"))
     if len(seeds) > 1 and epochs == 0 and any(STRATEGIES[s].deterministic for s in strategies):
         st.caption(t("curves.deterministic_note"))

@@ -23,7 +23,7 @@ st.title(t("inspect.title"))
 st.caption(t("inspect.intro"))
 st.info(
     t(
-        "inspect.current_neuron" if strategy.granularity == "neuron" else "inspect.current",
+        "inspect.current_neuron" if strategy.neurons else "inspect.current",
         strategy=registry_text(key, "label", strategy.label),
         sparsity=sparsity,
         weights=result.weight_sparsity,

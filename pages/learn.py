@@ -98,7 +98,7 @@ def strategy_card(key: str) -> None:
     s = STRATEGIES[key]
     with st.container(border=True):
         st.subheader(registry_text(key, "label", s.label), anchor=f"strategy-{key}")
-        colour = "orange" if s.granularity == "neuron" else "blue"
+        colour = "orange" if s.neurons else "blue"
         st.markdown(
             f":{colour}-badge[{t(f'learn.tag_{s.granularity}')}] "
             f":gray-badge[{t(f'learn.tag_{s.scope}')}] "

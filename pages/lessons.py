@@ -12,21 +12,6 @@ from pages.ui.copy_link import copy_link
 from pages.ui.i18n import language, registry_text, t
 from pruning import STRATEGIES
 
-# The label of each URL control, for the "Opens ... with ..." line.
-LABELS = {
-    "dataset": "common.dataset",
-    "hidden": "common.hidden",
-    "activation": "common.activation",
-    "solver": "common.solver",
-    "lr": "common.learning_rate",
-    "epochs": "common.epochs",
-    "seed": "common.seed",
-    "strategy": "lessons.strategy",
-    "sparsity": "lessons.sparsity",
-    "init": "prune.at_init",
-    "hide": "lessons.hide",
-}
-
 
 def _shown(key: str, value) -> str:
     """A preset value as a student reads it."""
@@ -39,7 +24,7 @@ def _shown(key: str, value) -> str:
     if isinstance(value, bool):
         return t("lessons.on" if value else "lessons.off")
     if key == "hide":
-        return ", ".join(t(LABELS[k]) for k in str(value).split(",") if k) or "–"
+        return ", ".join(t(state.BY_KEY[k].label) for k in str(value).split(",") if k) or "–"
     return str(value)
 
 
@@ -47,7 +32,9 @@ def _opens(lesson: lessons.Lesson) -> str:
     page = t(f"common.page_{lesson.page}")
     if not lesson.preset:
         return t("lessons.opens_default", page=page)
-    settings = " · ".join(f"{t(LABELS[k])} **{_shown(k, v)}**" for k, v in lesson.preset.items())
+    settings = " · ".join(
+        f"{t(state.BY_KEY[k].label)} **{_shown(k, v)}**" for k, v in lesson.preset.items()
+    )
     return t("lessons.opens", page=page, settings=settings)
 
 

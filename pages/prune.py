@@ -13,10 +13,10 @@ import streamlit as st
 
 from pages.ui import challenge, figures, models, state, transfer
 from pages.ui.copy_link import copy_link
-from pages.ui.i18n import language, registry_text, t
+from pages.ui.i18n import language, registry_text, strategy_labels, t
 from pages.ui.live_chart import live_chart
 from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
-from pruning.schedules import PRUNE_AT_INIT
+from pruning.strategies import at_init_keys
 
 CURVE_LEVELS = tuple(i / 20 for i in range(21))
 AT_INIT_LEVELS = tuple(i / 10 for i in range(11))  # each level trains a network
@@ -28,7 +28,7 @@ CURVES = "_prune_curves"
 config = models.current_config()
 data = models.dataset(config.dataset, config.seed)
 dense = models.dense_evaluation(config)
-labels = {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}
+labels = strategy_labels()
 
 
 def strategy_control() -> tuple[str, bool, bool]:
@@ -51,8 +51,8 @@ def strategy_control() -> tuple[str, bool, bool]:
     threshold_mode = STRATEGIES[key].threshold is not None and mode.toggle(
         t("prune.threshold_mode"), key="threshold_mode"
     )
-    if key not in PRUNE_AT_INIT:  # a stand-in: the student's choice waits for a strategy
-        usable = ", ".join(labels[s] for s in PRUNE_AT_INIT)
+    if not STRATEGIES[key].at_init:  # a stand-in: the student's choice waits for a strategy
+        usable = ", ".join(labels[s] for s in at_init_keys())
         mode.toggle(
             t("prune.at_init"),
             False,
@@ -121,7 +121,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
                 key="threshold", help=t("prune.threshold_help"),
             )  # fmt: skip
         sparsity = state.value("sparsity")
-        neuron = strategy.granularity == "neuron"
+        neuron = strategy.neurons
         if not state.hidden("sparsity"):
             sparsity = st.slider(
                 t("prune.sparsity_neuron" if neuron else "prune.sparsity"),
@@ -158,7 +158,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
         st.error(t("prune.collapsed", reason=reason))
     thresholds = (
         magnitude_thresholds(result.original, result.masks)
-        if key.endswith("magnitude")
+        if strategy.magnitude_cut
         else None  # no magnitude cut to draw
     )
     curve, curve_labels = curve_panel(key, at_init)

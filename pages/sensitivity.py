@@ -6,8 +6,9 @@ import streamlit as st
 import pruning
 from pages.ui import curve_figures as cf
 from pages.ui import models, state
-from pages.ui.i18n import registry_text, t
+from pages.ui.i18n import registry_text, strategy_labels, t
 from pruning import STRATEGIES
+from pruning.strategies import Scope
 
 LEVELS = tuple(i / 20 for i in range(21))
 TOLERANCE = 1.0  # percentage points below dense accuracy that still count as unharmed
@@ -16,7 +17,7 @@ config = models.current_config()
 net = models.model(config)
 data = models.dataset(config.dataset, config.seed)
 dense = models.dense_evaluation(config)
-strategy_labels = {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}
+strategy_names = strategy_labels()
 
 
 @st.cache_data(max_entries=64, ttl=models.TTL, show_spinner=False)
@@ -27,10 +28,10 @@ def layer_sensitivity(
     return pruning.sensitivity(_net, _data, strategy, levels)
 
 
-def layer_labels(granularity: str) -> dict[str, str]:
+def layer_labels(neurons: bool) -> dict[str, str]:
     """``fc1`` → ``fc1 (64→100, 6,400 weights)``; ``hidden1`` → ``hidden1 (100 neurons)``."""
     sizes = net.layer_sizes
-    if granularity == "neuron":
+    if neurons:
         return {
             f"hidden{i}": t("sensitivity.label_neurons", name=f"hidden{i}", n=n)
             for i, n in enumerate(net.hidden, start=1)
@@ -51,22 +52,20 @@ with left:
         t("sensitivity.strategy"),
         options,
         index=options.index(state.value("strategy")),
-        format_func=strategy_labels.get,
+        format_func=strategy_names.get,
         key="sens_strategy",
         persist_state="session",
     )
     strategy = STRATEGIES[key]
     st.caption(registry_text(key, "description", strategy.description))
-    if strategy.scope == "global":  # with one layer pruned, global and per-layer agree
+    if strategy.scope is Scope.GLOBAL:  # with one layer pruned, global and per-layer agree
         st.caption(t("sensitivity.global_note"))
 
 with right, st.spinner(t("sensitivity.computing")):
     frame = layer_sensitivity(config, key, LEVELS, net, data)
-labels = layer_labels(strategy.granularity)
+labels = layer_labels(strategy.neurons)
 ranking = cf.layer_ranking(frame, dense.accuracy, TOLERANCE)
-x_title = t(
-    "sensitivity.fig_x_neurons" if strategy.granularity == "neuron" else "sensitivity.fig_x"
-)
+x_title = t("sensitivity.fig_x_neurons" if strategy.neurons else "sensitivity.fig_x")
 
 with right:
     st.plotly_chart(
@@ -101,7 +100,7 @@ with right:
         st.markdown(t("sensitivity.measured_single"))
     else:
         first, last = ranking.iloc[0], ranking.iloc[-1]
-        if strategy.granularity == "neuron":
+        if strategy.neurons:
             output_note = ""
         elif first["layer"] == net.layer_names[-1]:
             output_note = t("sensitivity.is_output")
@@ -126,5 +125,5 @@ with right:
         else:
             message = t("sensitivity.measured_same", sparsity=first["sparsity"])
         st.markdown(message)
-    if config.dataset == "digits" and strategy.granularity == "weight":
+    if config.dataset == "digits" and not strategy.neurons:
         st.caption(t("sensitivity.digits_note"))

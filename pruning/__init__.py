@@ -7,21 +7,13 @@ Plain numpy, scikit-learn and pandas, usable from a notebook::
     net = train(data)
     result = prune(net, "global_magnitude", 0.9)
 
-Importing the package limits BLAS to one thread (``PRUNING_BLAS_THREADS`` overrides it):
-on these small matrices extra threads cost more than they save (training the default
-model took 4x longer with two threads on a 2-core machine), and a classroom server
-answers many students at once anyway.
+``limit_blas_threads()`` is for programs that serve many requests at once (the dashboard
+and the CLI call it at start); importing the package changes no process-wide setting.
 """
 
-import os
-
-from threadpoolctl import threadpool_limits
-
-threadpool_limits(limits=int(os.environ.get("PRUNING_BLAS_THREADS", "1")), user_api="blas")
-
-# The engine's public API; imported after the thread limit so it applies everywhere.
-
+from .checks import check_choice, check_fraction, check_number
 from .compact import compact
+from .config import FIELDS, Field, ModelConfig, parse_hidden
 from .cost import latency, storage
 from .data import DATASETS, Dataset, from_csv, load_dataset
 from .masks import (
@@ -30,7 +22,6 @@ from .masks import (
     apply_masks,
     collapse_reason,
     prune,
-    validate_sparsity,
 )
 from .metrics import evaluate, flops, magnitude_thresholds, weight_histograms
 from .network import Network
@@ -48,20 +39,27 @@ from .schedules import (
 from .sharing import share_weights
 from .strategies import STRATEGIES, Strategy, get_strategy
 from .sweeps import sensitivity, sweep
-from .training import parse_hidden, train, train_masked
+from .threads import limit_blas_threads
+from .training import train, train_masked
 from .version import __version__
 
 __all__ = [
     "DATASETS",
+    "FIELDS",
     "SCHEDULES",
     "STRATEGIES",
     "Dataset",
+    "Field",
+    "ModelConfig",
     "Network",
     "PruneResult",
     "Pruner",
     "Strategy",
     "__version__",
     "apply_masks",
+    "check_choice",
+    "check_fraction",
+    "check_number",
     "collapse_reason",
     "compact",
     "evaluate",
@@ -73,6 +71,7 @@ __all__ = [
     "gradual_sparsity",
     "iterative",
     "latency",
+    "limit_blas_threads",
     "load_dataset",
     "lottery",
     "lottery_levels",
@@ -87,6 +86,5 @@ __all__ = [
     "sweep",
     "train",
     "train_masked",
-    "validate_sparsity",
     "weight_histograms",
 ]

@@ -71,7 +71,7 @@ def run_benchmarks(repeats: int = 3) -> list[tuple[str, float, str, str]]:
         )
     )
 
-    weight_keys = [k for k, s in STRATEGIES.items() if s.granularity == "weight"]
+    weight_keys = [k for k, s in STRATEGIES.items() if not s.neurons]
     scoring = sum(median_time(lambda k=k: Pruner(net, k, data), repeats) for k in weight_keys)
     pruners = {k: Pruner(net, k, data) for k in weight_keys}
 

@@ -101,12 +101,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from .checks import check_fraction
+from .config import SOLVERS, parse_hidden
 from .data import DATASETS, Dataset, load_dataset
-from .masks import Pruner, collapse_reason, validate_sparsity
+from .masks import Pruner, collapse_reason
 from .metrics import evaluate
 from .network import ACTIVATIONS, Network
 from .strategies import STRATEGIES
-from .training import SOLVERS, parse_hidden
 
 ENV_URL = "PRUNING_BOARD_URL"
 MAX_NICKNAME = 20
@@ -592,7 +593,7 @@ class Board:
             changes["open"] = bool(open)
         if target is not None:
             try:
-                changes["target"] = validate_sparsity(target, "target")
+                changes["target"] = check_fraction(target, "target")
             except ValueError as exc:
                 raise BoardError("target", str(exc)) from None
         if dataset is not None:
@@ -688,7 +689,7 @@ class Board:
             )
         else:
             try:
-                sparsity = validate_sparsity(_number(sparsity, float))
+                sparsity = check_fraction(_number(sparsity, float))
             except ValueError as exc:
                 raise BoardError("sparsity", str(exc)) from None
         check_network(cfg, network, data)

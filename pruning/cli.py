@@ -12,15 +12,17 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from .data import DATASETS, from_csv, load_dataset
+from .checks import check_fraction, parse_number
+from .config import FIELDS, Field, ModelConfig
+from .data import from_csv, load_dataset
 from .export import export_meta, save_npz, save_skops
-from .masks import Pruner, validate_sparsity
+from .masks import Pruner
 from .metrics import evaluate
-from .network import ACTIVATIONS
 from .schedules import finetune, lottery
 from .strategies import STRATEGIES
 from .sweeps import result_row, sweep
-from .training import SOLVERS, parse_hidden, train
+from .threads import limit_blas_threads
+from .training import train
 
 
 class UsageError(Exception):
@@ -47,18 +49,9 @@ def _list(convert: Callable) -> Callable:
     return lambda text: [convert(p.strip()) for p in text.split(",") if p.strip()]
 
 
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"expected a whole number, got {text!r}") from None
-
-
-def _nonneg_int(text: str) -> int:
-    value = _int(text)
-    if value < 0:
-        raise ValueError(f"expected a number >= 0, got {text!r}")
-    return value
+def _count(name: str) -> Callable[[str], int]:
+    """A whole number >= 0 from the command line (seeds, epochs)."""
+    return lambda text: parse_number(text, name, 0, integer=True)
 
 
 def _strategy(text: str) -> str:
@@ -67,23 +60,25 @@ def _strategy(text: str) -> str:
     return text
 
 
-SPARSITY = _typed(validate_sparsity, "sparsity")
-SPARSITIES = _typed(_list(validate_sparsity), "sparsities")
-HIDDEN = _typed(parse_hidden, "hidden")
-SEED = _typed(_nonneg_int, "seed")
-EPOCHS = _typed(_nonneg_int, "epochs")
+SPARSITY = _typed(check_fraction, "sparsity")
+SPARSITIES = _typed(_list(check_fraction), "sparsities")
+EPOCHS = _typed(_count("epochs"), "epochs")
+
+
+def option_help(f: Field) -> str:
+    """A model field's help text: what it is, its range and its default."""
+    allowed = "" if f.choices or f.name == "hidden" else f"; {f.low:g} to {f.high:g}"
+    return f"{f.help}{allowed} (default: {f.text(f.default)})"
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dataset", default="digits", choices=list(DATASETS), help="built-in data")
+    """The model options, one per ``ModelConfig`` field, and a CSV instead of a dataset."""
+    for f in FIELDS:
+        kind = {"choices": f.choices} if f.choices else {"type": _typed(f.parse, f.name)}
+        p.add_argument("--" + f.name.replace("_", "-"), default=f.default, help=option_help(f),
+                       **kind)  # fmt: skip
     p.add_argument("--csv", help="train on your own CSV file instead of --dataset")
     p.add_argument("--label", help="label column of --csv (default: the last column)")
-    p.add_argument("--hidden", type=HIDDEN, default=(100,), help="hidden layers, e.g. 300-100")
-    p.add_argument("--activation", default="relu", choices=ACTIVATIONS)
-    p.add_argument("--solver", default="sgd", choices=SOLVERS)
-    p.add_argument("--learning-rate", type=float, default=0.1)
-    p.add_argument("--max-iter", type=EPOCHS, default=500, help="training epochs at most")
-    p.add_argument("--seed", type=SEED, default=0)
 
 
 def _table_output(p: argparse.ArgumentParser) -> None:
@@ -123,8 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sparsities", type=SPARSITIES, default=[i / 10 for i in range(10)])
     p.add_argument("--finetune-epochs", type=EPOCHS, default=0)
-    p.add_argument("--seeds", type=_typed(_list(_nonneg_int), "seeds"), default=[0])
-    p.add_argument("--n-jobs", type=_typed(_int, "n-jobs"), default=1)
+    p.add_argument("--seeds", type=_typed(_list(_count("seeds")), "seeds"), default=[0])
+    p.add_argument("--n-jobs", type=_typed(lambda text: parse_number(text, "n-jobs", integer=True),
+                                           "n-jobs"), default=1)  # fmt: skip
 
     p = sub.add_parser("lottery", help="lottery tickets: rewind vs re-init vs trained")
     _common(p)
@@ -143,15 +139,8 @@ def _data(args):
 
 
 def _network(args, data):
-    return train(
-        data,
-        hidden=args.hidden,
-        activation=args.activation,
-        solver=args.solver,
-        learning_rate=args.learning_rate,
-        max_iter=max(1, args.max_iter),
-        seed=args.seed,
-    )
+    chosen = {f.name: getattr(args, f.name) for f in FIELDS}
+    return train(data, ModelConfig(**{**chosen, "dataset": data.name}))
 
 
 def _emit(frame: pd.DataFrame, args) -> None:
@@ -272,6 +261,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; returns the process exit code."""
+    limit_blas_threads()
     try:
         args = build_parser().parse_args(argv)
         COMMANDS[args.command](args)

@@ -15,24 +15,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .checks import check_fraction
 from .data import Dataset
 from .network import Network
-from .strategies import Strategy, get_strategy
-
-
-def validate_sparsity(sparsity, name: str = "sparsity") -> float:
-    """A fraction in [0, 1], or a ``ValueError`` naming the bad value."""
-    if isinstance(sparsity, bool | np.bool_):
-        raise ValueError(f"{name} must be a number between 0 and 1, got {sparsity!r}")
-    try:
-        value = float(sparsity)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number between 0 and 1, got {sparsity!r}") from None
-    if not 0.0 <= value <= 1.0:  # also rejects NaN
-        raise ValueError(
-            f"{name} must be between 0 and 1 (a fraction, not a percent), got {sparsity!r}"
-        )
-    return value
+from .strategies import Needs, Scope, Strategy, get_strategy
 
 
 class LayerCount(NamedTuple):
@@ -150,14 +136,16 @@ class PruneResult:
         )
 
 
-def _ranks(scores: list[np.ndarray], prior: list[np.ndarray], scope: str):
+def _ranks(scores: list[np.ndarray], prior: list[np.ndarray], scope: Scope):
     """Rank of every entry within its group (0 = removed first) and each entry's group size.
 
     Entries already removed by ``prior`` rank first; ties keep index order, so the result
     is deterministic.
     """
     scores = [np.where(p, s, -np.inf) for s, p in zip(scores, prior, strict=True)]
-    groups = [list(range(len(scores)))] if scope == "global" else [[i] for i in range(len(scores))]
+    groups = (
+        [list(range(len(scores)))] if scope is Scope.GLOBAL else [[i] for i in range(len(scores))]
+    )
     ranks, sizes = [None] * len(scores), [0] * len(scores)
     for group in groups:
         flat = np.concatenate([scores[i].ravel() for i in group])
@@ -177,7 +165,7 @@ class Pruner:
     Args:
         network: the network to prune (trained, or at initialization).
         strategy: a key of ``STRATEGIES``.
-        data: training data, required by strategies whose ``needs`` is ``"data"``.
+        data: training data, required by strategies whose ``needs`` is ``Needs.DATA``.
         seed: seeds random scores and SNIP's minibatch.
         masks, intercept_masks: an earlier pruning to build on (iterative schedules);
             what they removed is removed first.
@@ -194,7 +182,7 @@ class Pruner:
     ):
         self.network = network
         self.strategy: Strategy = get_strategy(strategy)
-        if self.strategy.needs == "data" and data is None:
+        if self.strategy.needs is Needs.DATA and data is None:
             raise ValueError(f"strategy {strategy!r} needs training data to score the network")
         self.data = data
         self.seed = int(seed)
@@ -213,20 +201,20 @@ class Pruner:
 
     @property
     def _prior_groups(self) -> list[np.ndarray]:
-        if self.strategy.granularity == "weight":
+        if not self.strategy.neurons:
             return list(self.prior)
         return list(self.prior_units[:-1])
 
     @property
     def layer_names(self) -> tuple[str, ...]:
         """What ``layer=`` indexes: weight matrices, or hidden layers for neuron strategies."""
-        if self.strategy.granularity == "weight":
+        if not self.strategy.neurons:
             return self.network.layer_names
         return tuple(f"hidden{i + 1}" for i in range(len(self.network.hidden)))
 
     @cached_property
     def _layer_ranks(self):
-        return _ranks(self.scores, self._prior_groups, "layer")
+        return _ranks(self.scores, self._prior_groups, Scope.LAYER)
 
     @cached_property
     def _threshold_values(self) -> list[np.ndarray]:
@@ -249,7 +237,7 @@ class Pruner:
         With ``layer``, only that layer (an index into ``layer_names``) is pruned, to
         ``sparsity`` of its own entries: the per-layer sensitivity analysis.
         """
-        sparsity = validate_sparsity(sparsity)
+        sparsity = check_fraction(sparsity)
         if layer is not None and not (
             isinstance(layer, int | np.integer) and 0 <= layer < len(self.layer_names)
         ):
@@ -261,7 +249,7 @@ class Pruner:
             r >= (round(sparsity * n) if layer in (None, i) else 0)
             for i, (r, n) in enumerate(zip(ranks, sizes, strict=True))
         ]
-        if self.strategy.granularity == "neuron":
+        if self.strategy.neurons:
             return self._unit_masks(keep)
         return [k & p for k, p in zip(keep, self.prior, strict=True)], list(self.prior_units)
 
@@ -276,13 +264,13 @@ class Pruner:
         if (sparsity is None) == (threshold is None):
             raise ValueError("give either a sparsity or a threshold")
         if threshold is not None:
-            threshold = validate_sparsity(threshold, "threshold")
+            threshold = check_fraction(threshold, "threshold")
             keep = [v < threshold for v in self._threshold_values]
             masks, units = self._unit_masks(keep)
             removed = sum(int((~k).sum()) for k in keep)
             sparsity = removed / max(1, sum(self.network.hidden))
         else:
-            sparsity = validate_sparsity(sparsity)
+            sparsity = check_fraction(sparsity)
             masks, units = self.masks(sparsity, layer)
         return self._result(masks, units, sparsity, threshold)
 

@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from .checks import check_fraction
 from .data import Dataset
-from .masks import Pruner, PruneResult, validate_sparsity
+from .masks import Pruner, PruneResult
 from .metrics import evaluate
 from .network import Network
+from .strategies import at_init_keys
 from .training import glorot_init, train_masked
 
 Progress = Callable[[float, str], None]
@@ -92,7 +94,7 @@ def iterative(
 ) -> PruneResult:
     """Prune in ``rounds`` steps, each removing the same fraction of what remains, and
     fine-tune for ``epochs`` after each (Han et al. 2015's prune-retrain loop)."""
-    sparsity = validate_sparsity(sparsity)
+    sparsity = check_fraction(sparsity)
     rounds = max(1, int(rounds))
     levels = [1.0 - (1.0 - sparsity) ** (r / rounds) for r in range(1, rounds)] + [sparsity]
     return _prune_in_steps(
@@ -126,7 +128,7 @@ def gradual(
     progress: Progress | None = None,
 ) -> PruneResult:
     """Raise sparsity along the cubic schedule while training continues, one step per epoch."""
-    sparsity = validate_sparsity(sparsity)
+    sparsity = check_fraction(sparsity)
     epochs = max(1, int(epochs))
     levels = [gradual_sparsity(t, epochs, sparsity) for t in range(1, epochs + 1)]
     return _prune_in_steps(
@@ -142,9 +144,6 @@ def gradual(
     )
 
 
-PRUNE_AT_INIT = ("snip", "synflow", "global_magnitude", "random")
-
-
 def prune_at_init(
     network: Network,
     data: Dataset,
@@ -155,8 +154,8 @@ def prune_at_init(
     progress: Progress | None = None,
 ) -> PruneResult:
     """Score the untrained weights θ0, prune, then train the sparse network from θ0."""
-    if strategy not in PRUNE_AT_INIT:
-        raise ValueError(f"pruning at init supports {', '.join(PRUNE_AT_INIT)}, not {strategy!r}")
+    if strategy not in at_init_keys():
+        raise ValueError(f"pruning at init supports {', '.join(at_init_keys())}, not {strategy!r}")
     result = Pruner(network.at_init(), strategy, data, seed).prune(sparsity)
     _report(progress, 0.1, "scored θ0; training the sparse network")
     return finetune(result, data, epochs, seed=seed)
@@ -169,7 +168,7 @@ def lottery_levels(sparsities: Iterable[float], prune_rate: float = 0.2) -> list
     """The sparsity after each round of iterative magnitude pruning: every round removes
     ``prune_rate`` of the survivors, and a round stops exactly at each requested target."""
     levels, level = [], 0.0
-    for target in sorted({validate_sparsity(s) for s in sparsities}):
+    for target in sorted({check_fraction(s) for s in sparsities}):
         while level < target:
             level = 1.0 - (1.0 - level) * (1.0 - prune_rate)
             if level > target - 1e-9:  # land exactly on the target, not one ulp short
@@ -195,8 +194,8 @@ def lottery(
     random initialisation) and ``trained`` (the trained weights, fine-tuned). Returns one
     row per (variant, sparsity).
     """
-    targets = sorted({validate_sparsity(s) for s in sparsities})
-    prune_rate = validate_sparsity(prune_rate, "prune_rate")
+    targets = sorted({check_fraction(s) for s in sparsities})
+    prune_rate = check_fraction(prune_rate, "prune_rate")
     if not 0 < prune_rate < 1:
         raise ValueError(f"prune_rate must be strictly between 0 and 1, got {prune_rate}")
     theta0 = network.at_init()

@@ -3,15 +3,38 @@
 ``STRATEGIES`` drives the engine, the CLI's ``--strategy`` choices, the URL keys and the
 dashboard's select box. A strategy is a score function from ``pruning.scores`` plus the
 scope it competes in (each layer on its own, or all layers together) and what it removes
-(single weights, or whole hidden units). Adding a strategy is adding one entry here.
+(single weights, or whole hidden units). Adding a strategy is adding one entry here (and,
+for languages other than English, its label and description in the dashboard's locales).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from . import scores
+
+
+class Granularity(StrEnum):
+    """What a strategy removes."""
+
+    WEIGHT = "weight"  # single connections (unstructured)
+    NEURON = "neuron"  # whole hidden units with all their connections (structured)
+
+
+class Scope(StrEnum):
+    """Where a strategy's scores compete."""
+
+    GLOBAL = "global"  # one ranking over all layers
+    LAYER = "layer"  # the same fraction in every layer
+
+
+class Needs(StrEnum):
+    """What scoring needs besides the weights."""
+
+    NOTHING = "nothing"
+    DATA = "data"  # training examples
 
 
 @dataclass(frozen=True)
@@ -22,26 +45,36 @@ class Strategy:
         key: stable identifier used by the CLI, URLs and exports.
         label: short name for menus.
         description: one paragraph for a student.
-        granularity: ``"weight"`` (unstructured) or ``"neuron"`` (structured).
-        scope: ``"global"`` (one ranking over all layers) or ``"layer"`` (same fraction per layer).
-        needs: ``"data"`` if scoring needs training examples, else ``"nothing"``.
+        granularity: what it removes (``Granularity``).
+        scope: where its scores compete (``Scope``).
+        needs: what scoring needs besides the weights (``Needs``).
         score: function ``(network, data, rng) -> list of arrays``, higher meaning keep.
         paper: where the idea comes from.
         deterministic: False when the seed changes the result.
         threshold: for threshold mode, ``(network, data) -> per-layer values``; a unit
             whose value is at least the threshold is removed.
+        at_init: whether it can score the untrained weights θ0 (prune at initialization).
+        magnitude_cut: whether it keeps weights by |w| against a cut that a chart can draw
+            (one per layer, or one for the whole network).
     """
 
     key: str
     label: str
     description: str
-    granularity: str
-    scope: str
-    needs: str
+    granularity: Granularity
+    scope: Scope
+    needs: Needs
     score: Callable
     paper: str
     deterministic: bool = True
     threshold: Callable | None = None
+    at_init: bool = False
+    magnitude_cut: bool = False
+
+    @property
+    def neurons(self) -> bool:
+        """Whether it removes whole hidden units (its sparsity counts units, not weights)."""
+        return self.granularity is Granularity.NEURON
 
 
 _ENTRIES = (
@@ -53,12 +86,13 @@ _ENTRIES = (
             "It ignores what the network learned, so it is the baseline any real method must "
             "beat: accuracy falls quickly as sparsity grows."
         ),
-        granularity="weight",
-        scope="global",
-        needs="nothing",
+        granularity=Granularity.WEIGHT,
+        scope=Scope.GLOBAL,
+        needs=Needs.NOTHING,
         score=scores.random_scores,
         paper="Baseline in Blalock et al. 2020 (ShrinkBench)",
         deterministic=False,
+        at_init=True,
     ),
     Strategy(
         key="layer_magnitude",
@@ -68,11 +102,12 @@ _ENTRIES = (
             "fraction in each layer. Small weights change the output least. Forcing one "
             "fraction on every layer hurts small layers, such as the output layer, the most."
         ),
-        granularity="weight",
-        scope="layer",
-        needs="nothing",
+        granularity=Granularity.WEIGHT,
+        scope=Scope.LAYER,
+        needs=Needs.NOTHING,
         score=scores.magnitude_scores,
         paper="Han, Pool, Tran, Dally 2015: Learning both Weights and Connections",
+        magnitude_cut=True,
     ),
     Strategy(
         key="global_magnitude",
@@ -82,11 +117,13 @@ _ENTRIES = (
             "wherever they are. Layers with many small weights lose more; small, important "
             "layers keep more. At the same sparsity it usually beats the per-layer version."
         ),
-        granularity="weight",
-        scope="global",
-        needs="nothing",
+        granularity=Granularity.WEIGHT,
+        scope=Scope.GLOBAL,
+        needs=Needs.NOTHING,
         score=scores.magnitude_scores,
         paper="Blalock et al. 2020 (ShrinkBench): global beats layer-wise at a fixed size",
+        at_init=True,
+        magnitude_cut=True,
     ),
     Strategy(
         key="snip",
@@ -97,11 +134,12 @@ _ENTRIES = (
             "would change if that connection were removed, and keep the global top. It was "
             "designed to prune once, at initialization, before any training."
         ),
-        granularity="weight",
-        scope="global",
-        needs="data",
+        granularity=Granularity.WEIGHT,
+        scope=Scope.GLOBAL,
+        needs=Needs.DATA,
         score=scores.snip_scores,
         paper="Lee, Ajanthan, Torr, ICLR 2019: SNIP",
+        at_init=True,
     ),
     Strategy(
         key="obd",
@@ -112,9 +150,9 @@ _ENTRIES = (
             "the network sits at a minimum, the loss is locally quadratic, and weights do not "
             "interact (the Hessian is diagonal)."
         ),
-        granularity="weight",
-        scope="global",
-        needs="data",
+        granularity=Granularity.WEIGHT,
+        scope=Scope.GLOBAL,
+        needs=Needs.DATA,
         score=scores.obd_scores,
         paper="LeCun, Denker, Solla, NIPS 1989: Optimal Brain Damage",
     ),
@@ -127,11 +165,12 @@ _ENTRIES = (
             "of the output. It prunes a little at a time over 100 rounds, rescoring each time, "
             "so that no layer is wiped out (layer collapse). It needs no data at all."
         ),
-        granularity="weight",
-        scope="global",
-        needs="nothing",
+        granularity=Granularity.WEIGHT,
+        scope=Scope.GLOBAL,
+        needs=Needs.NOTHING,
         score=scores.synflow_scores,
         paper="Tanaka, Kunin, Yamins, Ganguli, NeurIPS 2020: SynFlow",
+        at_init=True,
     ),
     Strategy(
         key="neuron_random",
@@ -141,9 +180,9 @@ _ENTRIES = (
             "outgoing weights. The matrices really become smaller: the baseline for "
             "structured pruning."
         ),
-        granularity="neuron",
-        scope="layer",
-        needs="nothing",
+        granularity=Granularity.NEURON,
+        scope=Scope.LAYER,
+        needs=Needs.NOTHING,
         score=scores.unit_random_scores,
         paper="Baseline",
         deterministic=False,
@@ -155,9 +194,9 @@ _ENTRIES = (
             "Remove the hidden units whose incoming weights have the smallest sum of absolute "
             "values. A unit with tiny weights barely reacts to its inputs."
         ),
-        granularity="neuron",
-        scope="layer",
-        needs="nothing",
+        granularity=Granularity.NEURON,
+        scope=Scope.LAYER,
+        needs=Needs.NOTHING,
         score=scores.unit_l1_scores,
         paper="Li et al., ICLR 2017: Pruning Filters for Efficient ConvNets",
     ),
@@ -168,9 +207,9 @@ _ENTRIES = (
             "Remove the hidden units whose incoming weight vector is shortest (L2 norm). Like "
             "the L1 version, but a single large weight counts for more."
         ),
-        granularity="neuron",
-        scope="layer",
-        needs="nothing",
+        granularity=Granularity.NEURON,
+        scope=Scope.LAYER,
+        needs=Needs.NOTHING,
         score=scores.unit_l2_scores,
         paper="He et al., IJCAI 2018: Soft Filter Pruning (L2; Li et al. 2017 use L1)",
     ),
@@ -182,9 +221,9 @@ _ENTRIES = (
             "quietest on average. In threshold mode it removes every unit whose output is zero "
             "on at least that fraction of examples (APoZ, the average percentage of zeros)."
         ),
-        granularity="neuron",
-        scope="layer",
-        needs="data",
+        granularity=Granularity.NEURON,
+        scope=Scope.LAYER,
+        needs=Needs.DATA,
         score=scores.unit_activation_scores,
         paper="Hu, Peng, Tai, Tang 2016: Network Trimming (APoZ)",
         threshold=scores.apoz,
@@ -192,6 +231,11 @@ _ENTRIES = (
 )
 
 STRATEGIES: dict[str, Strategy] = {s.key: s for s in _ENTRIES}
+
+
+def at_init_keys() -> tuple[str, ...]:
+    """The strategies that can prune at initialization, in registry order."""
+    return tuple(k for k, s in STRATEGIES.items() if s.at_init)
 
 
 def get_strategy(key: str) -> Strategy:

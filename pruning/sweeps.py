@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 from joblib import Parallel, delayed
 
+from .checks import check_fraction
 from .data import Dataset
-from .masks import Pruner, PruneResult, validate_sparsity
+from .masks import Pruner, PruneResult
 from .metrics import evaluate, flops
 from .network import Network
 from .schedules import SCHEDULES, finetune
@@ -43,7 +44,7 @@ def result_row(result: PruneResult, data: Dataset) -> dict:
 
 
 def _check_levels(sparsities: Iterable[float]) -> list[float]:
-    levels = [validate_sparsity(s) for s in sparsities]
+    levels = [check_fraction(s) for s in sparsities]
     if not levels:
         raise ValueError("give at least one sparsity")
     return levels

@@ -17,49 +17,15 @@ import numpy as np
 from sklearn.utils import gen_batches, shuffle
 
 from .backprop import loss_and_gradients, targets
+from .checks import check_number
+from .config import ModelConfig
 from .data import Dataset
-from .network import ACTIVATIONS, Epoch, Network, forward
+from .network import Epoch, Network, forward
 
-SOLVERS = ("sgd", "adam")
 TOL = 1e-4
 N_ITER_NO_CHANGE = 10
 
 OnEpoch = Callable[[int, float, float], None]
-
-
-def parse_hidden(hidden) -> tuple[int, ...]:
-    """Hidden layer sizes from ``100``, ``(300, 100)`` or ``"300-100"``; a clear error otherwise."""
-    if isinstance(hidden, str):
-        parts = [p.strip() for p in hidden.replace(",", "-").split("-")]
-        if not all(p.isdigit() for p in parts):
-            raise ValueError(f"hidden layers must look like '100' or '300-100', got {hidden!r}")
-        hidden = [int(p) for p in parts]
-    elif isinstance(hidden, int | np.integer) and not isinstance(hidden, bool):
-        hidden = [hidden]
-    try:
-        sizes = tuple(hidden)
-    except TypeError:
-        raise ValueError(f"hidden layers must be whole numbers, got {hidden!r}") from None
-    if not sizes or not all(
-        isinstance(h, int | np.integer) and not isinstance(h, bool) and h >= 1 for h in sizes
-    ):
-        raise ValueError(
-            f"every hidden layer needs a whole number of at least 1 unit, got {hidden!r}"
-        )
-    sizes = tuple(int(h) for h in sizes)
-    if len(sizes) > 5 or max(sizes) > 2000:
-        raise ValueError(f"at most 5 hidden layers of at most 2000 units, got {sizes}")
-    return sizes
-
-
-def _check(name: str, value, low: float, high: float = np.inf) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
-    return value
 
 
 def glorot_init(layer_sizes: Sequence[int], activation: str, rng: np.random.RandomState):
@@ -134,48 +100,38 @@ def _fit_epochs(network, data, epochs, rng, run_epoch, weights, on_epoch, stop_e
 
 
 def train(
-    data: Dataset,
-    hidden=(100,),
-    activation: str = "relu",
-    solver: str = "sgd",
-    learning_rate: float = 0.1,
-    alpha: float = 1e-4,
-    max_iter: int = 500,
-    batch_size: int = 200,
-    seed: int = 0,
-    on_epoch: OnEpoch | None = None,
+    data: Dataset, config: ModelConfig | None = None, *, on_epoch: OnEpoch | None = None, **fields
 ) -> Network:
     """Train an ``MLPClassifier`` epoch by epoch and return it as an immutable network.
 
+    ``config`` (a ``ModelConfig``, its defaults when omitted) says what to train; keyword
+    ``fields`` override single settings, e.g. ``train(data, hidden=(32,), max_iter=50)``.
     The result equals ``MLPClassifier(..., random_state=seed).fit`` on the same data.
     ``on_epoch(epoch, loss, val_accuracy)`` is called after every epoch; the accuracy is
     measured on the held-out split, which never influences training or stopping.
     Training stops when the loss has not improved by ``1e-4`` for 10 epochs, as in
     scikit-learn, or after ``max_iter`` epochs.
     """
-    hidden = parse_hidden(hidden)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {ACTIVATIONS}")
-    if solver not in SOLVERS:
-        raise ValueError(f"unknown solver {solver!r}; choose one of {SOLVERS}")
-    config = {
-        "dataset": data.name,
-        "hidden": list(hidden),
-        "activation": activation,
-        "solver": solver,
-        "learning_rate": _check("learning_rate", learning_rate, 1e-6, 10.0),
-        "alpha": _check("alpha", alpha, 0.0, 10.0),
-        "max_iter": int(_check("max_iter", max_iter, 1, 10_000)),
-        "batch_size": int(_check("batch_size", batch_size, 1, 100_000)),
-        "seed": int(_check("seed", seed, 0, 2**32 - 1)),
-    }
-    rng = np.random.RandomState(config["seed"])
-    layer_sizes = (data.n_features, *hidden, 1 if data.n_classes == 2 else data.n_classes)
-    coefs, intercepts = glorot_init(layer_sizes, activation, rng)
-    theta0 = Network(coefs, intercepts, activation, data.labels, coefs, intercepts, config=config)
+    if config is not None and config.dataset != data.name:
+        raise ValueError(f"the configuration is for {config.dataset}, the data are {data.name}")
+    config = dataclasses.replace(config or ModelConfig(dataset=data.name), **fields)
+    rng = np.random.RandomState(config.seed)
+    outputs = 1 if data.n_classes == 2 else data.n_classes
+    coefs, intercepts = glorot_init(
+        (data.n_features, *config.hidden, outputs), config.activation, rng
+    )
+    theta0 = Network(
+        coefs,
+        intercepts,
+        config.activation,
+        data.labels,
+        coefs,
+        intercepts,
+        config=config.as_dict(),
+    )
     clf = theta0.to_sklearn()
     clf.shuffle = False  # we shuffle, drawing from rng exactly as fit does
-    clf.batch_size = min(config["batch_size"], len(data.y_train))
+    clf.batch_size = min(config.batch_size, len(data.y_train))
 
     def run_epoch(order):
         clf.partial_fit(data.X_train[order], data.y_train[order])
@@ -184,7 +140,7 @@ def train(
     return _fit_epochs(
         theta0,
         data,
-        config["max_iter"],
+        config.max_iter,
         rng,
         run_epoch,
         lambda: (clf.coefs_, clf.intercepts_),
@@ -210,11 +166,11 @@ def train_masked(
     Pruned weights (and the biases of removed units) are exactly zero after every
     minibatch. ``learning_rate`` defaults to the one the network was trained with.
     """
-    epochs = int(_check("epochs", epochs, 0, 10_000))
+    epochs = check_number(epochs, "epochs", 0, 10_000, integer=True)
     cfg = network.config
-    lr = _check(
-        "learning_rate",
+    lr = check_number(
         cfg.get("learning_rate", 0.1) if learning_rate is None else learning_rate,
+        "learning_rate",
         1e-6,
         10.0,
     )

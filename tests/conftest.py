@@ -12,7 +12,9 @@ import os
 import numpy as np
 import pytest
 
-from pruning import STRATEGIES, Pruner, load_dataset, train
+from pruning import STRATEGIES, Pruner, limit_blas_threads, load_dataset, train
+
+limit_blas_threads()  # as the dashboard and the CLI do: one BLAS thread per process
 
 
 @pytest.fixture(scope="session")

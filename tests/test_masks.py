@@ -18,12 +18,12 @@ from pruning import (
     Network,
     Pruner,
     PruneResult,
+    check_fraction,
     collapse_reason,
     evaluate,
     flops,
     magnitude_thresholds,
     prune,
-    validate_sparsity,
 )
 
 WEIGHT = tuple(k for k, s in STRATEGIES.items() if s.granularity == "weight")
@@ -310,7 +310,7 @@ def test_invalid_sparsity_raises(tiny_net, tiny_pruners, bad):
     with pytest.raises(ValueError):
         tiny_pruners["layer_magnitude"].masks(bad)
     with pytest.raises(ValueError):
-        validate_sparsity(bad)
+        check_fraction(bad)
 
 
 def test_sparsity_is_required(tiny_net):
@@ -321,18 +321,18 @@ def test_sparsity_is_required(tiny_net):
 
 
 def test_numpy_booleans_are_rejected_like_python_booleans():
-    # validate_sparsity rejects True but accepts np.True_ as 1.0 (prunes everything).
+    # check_fraction rejects True but accepts np.True_ as 1.0 (prunes everything).
     with pytest.raises(ValueError):
-        validate_sparsity(np.True_)
+        check_fraction(np.True_)
     with pytest.raises(ValueError):
-        validate_sparsity(np.False_)
+        check_fraction(np.False_)
 
 
 @pytest.mark.parametrize(
     ("value", "expected"), [(0, 0.0), (1, 1.0), ("0.25", 0.25), (np.float32(0.5), 0.5)]
 )
 def test_valid_sparsity_spellings(value, expected):
-    assert validate_sparsity(value) == expected
+    assert check_fraction(value) == expected
 
 
 def test_unknown_strategy(tiny_net):

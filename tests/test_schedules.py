@@ -232,7 +232,7 @@ def test_gradual_sparsity_known_values():
 
 
 @pytest.mark.parametrize("run", [iterative, gradual])
-def test_iterative_and_gradual_validate_sparsity(tiny_net, tiny_data, run):
+def test_iterative_and_gradual_check_fraction(tiny_net, tiny_data, run):
     for bad in (1.5, -0.2, "x", float("nan")):
         with pytest.raises(ValueError):
             run(tiny_net, tiny_data, "global_magnitude", bad)

@@ -27,6 +27,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from pruning import DATASETS, STRATEGIES
 from pruning.board import (
+    CONFIG_FIELDS,
     CUSTOM,
     ENV_URL,
     MAX_NICKNAME,
@@ -250,7 +251,7 @@ def _form(board: Board, config, strategy_key: str, sparsity_percent, masks) -> N
         with st.spinner(t("challenge.checking")):
             entry = board.submit(
                 nickname,
-                config._asdict(),
+                {k: v for k, v in config.as_dict().items() if k in CONFIG_FIELDS},
                 strategy,
                 sparsity,
                 masks=None if masks is None else list(masks),

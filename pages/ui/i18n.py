@@ -13,6 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from pruning import STRATEGIES
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 LOCALES = Path(__file__).parent / "locales"
@@ -50,3 +52,8 @@ def registry_text(key: str, field: str, english: str, area: str = "strategies") 
     if lang == DEFAULT_LANGUAGE:
         return english
     return catalogue(lang).get(f"{area}.{key}_{field}", english)
+
+
+def strategy_labels() -> dict[str, str]:
+    """Every strategy's label in the current language, in registry order."""
+    return {k: registry_text(k, "label", s.label) for k, s in STRATEGIES.items()}

@@ -14,13 +14,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 import pruning
-from pruning import Dataset, Network, Pruner
+from pruning import Dataset, ModelConfig, Network, Pruner
 
 from . import state
 from .i18n import t
@@ -31,35 +31,14 @@ TTL = 3600  # seconds a derived result stays cached
 SHARED_CURVES = 128  # trained (config, strategy, ...) curve tables kept for every student
 
 
-class ModelConfig(NamedTuple):
-    """Everything that decides which network gets trained (hashable: a cache key)."""
-
-    dataset: str
-    hidden: tuple[int, ...]
-    activation: str
-    solver: str
-    learning_rate: float
-    max_iter: int
-    seed: int
-
-
 def current_config(**overrides) -> ModelConfig:
     """The configuration the sidebar controls describe right now (or with ``overrides``,
     URL-state values that are about to be applied)."""
 
-    def value(key: str):
-        return overrides[key] if key in overrides else state.value(key)
-
-    hidden = overrides.get("hidden", st.session_state.get(state.HIDDEN_OK, "100"))
-    return ModelConfig(
-        dataset=value("dataset"),
-        hidden=pruning.parse_hidden(hidden),
-        activation=value("activation"),
-        solver=value("solver"),
-        learning_rate=float(value("lr")),
-        max_iter=int(value("epochs")),
-        seed=int(value("seed")),
-    )
+    values = {f.url: overrides.get(f.url, state.value(f.url)) for f in pruning.FIELDS if f.url}
+    if "hidden" not in overrides:  # the last valid hidden layers, not what is being typed
+        values["hidden"] = st.session_state.get(state.HIDDEN_OK, values["hidden"])
+    return ModelConfig.from_mapping(values)
 
 
 def weight_shapes(config: ModelConfig) -> list[tuple[int, int]]:
@@ -154,17 +133,7 @@ class _Progress:
 
 
 def _train(config: ModelConfig, on_epoch=None) -> Network:
-    data = dataset(config.dataset, config.seed)
-    return pruning.train(
-        data,
-        hidden=config.hidden,
-        activation=config.activation,
-        solver=config.solver,
-        learning_rate=config.learning_rate,
-        max_iter=config.max_iter,
-        seed=config.seed,
-        on_epoch=on_epoch,
-    )
+    return pruning.train(dataset(config.dataset, config.seed), config, on_epoch=on_epoch)
 
 
 def model(config: ModelConfig, on_history: Callable[[list], None] | None = None) -> Network:

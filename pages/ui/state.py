@@ -10,19 +10,18 @@ the address bar is always a link to the current view.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import streamlit as st
 
-from pruning import DATASETS, STRATEGIES
-from pruning.network import ACTIVATIONS
-from pruning.training import SOLVERS, parse_hidden
+from pruning import FIELDS, STRATEGIES, Field
+from pruning.config import MAX_HIDDEN_LAYERS, MAX_UNITS, parse_hidden
 
 from .i18n import LANGUAGES, t
 
 MAX_PARAM_LENGTH = 120
-LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+MAX_WEIGHTS = 250_000  # what one shared classroom server trains in seconds, not minutes
 
 
 def _choice(options) -> Callable[[str], str]:
@@ -32,19 +31,6 @@ def _choice(options) -> Callable[[str], str]:
         return text
 
     return parse
-
-
-def _int_in(low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        value = int(text)  # ValueError for anything but a plain integer
-        if not low <= value <= high:
-            raise ValueError
-        return value
-
-    return parse
-
-
-MAX_WEIGHTS = 250_000  # what one shared classroom server trains in seconds, not minutes
 
 
 def hidden_layers(text: str) -> str:
@@ -58,11 +44,16 @@ def hidden_layers(text: str) -> str:
     return "-".join(map(str, sizes))
 
 
-def _learning_rate(text: str) -> float:
-    value = float(text)
-    if value not in LEARNING_RATES:
-        raise ValueError
-    return value
+def _step(steps: tuple[float, ...]) -> Callable[[str], float]:
+    """One of the values a select slider offers, written as a number."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if value not in steps:
+            raise ValueError
+        return value
+
+    return parse
 
 
 def _flag(text: str) -> bool:
@@ -80,33 +71,54 @@ def _hide(text: str) -> str:
     return ",".join(dict.fromkeys(keys))
 
 
+def _sparsity(text: str) -> int:
+    value = int(text)  # ValueError for anything but a plain integer
+    if not 0 <= value <= 100:
+        raise ValueError
+    return value
+
+
 @dataclass(frozen=True)
 class Prop:
-    """One URL-backed control: its key (URL name and session key), default and parser."""
+    """One URL-backed control: its key (URL name and session key), default and parser,
+    the i18n key of its label, and the notice (with its values) for a refused value."""
 
     key: str
     default: object
     parse: Callable[[str], object]
-    hint: str  # i18n key of the notice explaining what a valid value looks like
+    hint: str
+    label: str
+    hint_values: dict = field(default_factory=dict)
 
     def text(self, value) -> str:
         """``value`` as it is written in the URL (switches as ``true``/``false``)."""
         return str(value).lower() if isinstance(self.default, bool) else str(value)
 
 
+def _model_prop(f: Field) -> Prop:
+    """The URL control of one ``ModelConfig`` field: its name, default and range come from
+    the engine's declaration; a link may only pick what the sidebar offers."""
+    label = f"common.{f.url}"
+    if f.name == "hidden":
+        limits = {"layers": MAX_HIDDEN_LAYERS, "units": MAX_UNITS, "weights": MAX_WEIGHTS}
+        return Prop(f.url, f.text(f.default), hidden_layers, "state.bad_hidden", label, limits)
+    if f.choices:
+        return Prop(f.url, f.default, _choice(f.choices), "state.bad_choice", label)
+    if f.steps:
+        return Prop(f.url, f.default, _step(f.steps), "state.bad_choice", label)
+    bounds = {"low": int(f.low), "high": int(f.high)}
+    return Prop(f.url, f.default, f.parse, "state.bad_whole", label, bounds)
+
+
 PROPS: tuple[Prop, ...] = (
-    Prop("dataset", "digits", _choice(DATASETS), "state.bad_choice"),
-    Prop("hidden", "100", hidden_layers, "state.bad_hidden"),
-    Prop("activation", "relu", _choice(ACTIVATIONS), "state.bad_choice"),
-    Prop("solver", "sgd", _choice(SOLVERS), "state.bad_choice"),
-    Prop("lr", 0.1, _learning_rate, "state.bad_choice"),
-    Prop("epochs", 500, _int_in(10, 1000), "state.bad_epochs"),
-    Prop("seed", 0, _int_in(0, 9999), "state.bad_seed"),
-    Prop("strategy", "global_magnitude", _choice(STRATEGIES), "state.bad_choice"),
-    Prop("sparsity", 90, _int_in(0, 100), "state.bad_sparsity"),
-    Prop("init", False, _flag, "state.bad_flag"),
-    Prop("lang", "en", _choice(LANGUAGES), "state.bad_choice"),
-    Prop("hide", "", _hide, "state.bad_hide"),
+    *(_model_prop(f) for f in FIELDS if f.url),
+    Prop(
+        "strategy", "global_magnitude", _choice(STRATEGIES), "state.bad_choice", "lessons.strategy"
+    ),
+    Prop("sparsity", 90, _sparsity, "state.bad_sparsity", "lessons.sparsity"),
+    Prop("init", False, _flag, "state.bad_flag", "prune.at_init"),
+    Prop("lang", "en", _choice(LANGUAGES), "state.bad_choice", "common.language"),
+    Prop("hide", "", _hide, "state.bad_hide", "lessons.hide"),
 )
 BY_KEY = {p.key: p for p in PROPS}
 BOUND = "_bound"  # session key: controls whose widget is bound to the URL in this run
@@ -135,14 +147,14 @@ def read_url() -> list[str]:
     for prop in bad:  # before any widget reads it: a bound slider would take "50.5" as 50
         del params[prop.key]
     st.session_state["_state_ready"] = True
-    st.session_state["_url_notices"] = [(p.key, p.hint) for p in bad]
+    st.session_state["_url_notices"] = [(p.key, p.hint, p.hint_values) for p in bad]
     return [p.key for p in bad]
 
 
 def show_notices() -> None:
     """A short notice for each URL value that was refused (shown once)."""
-    for key, hint in st.session_state.pop("_url_notices", []):
-        st.toast(t("state.ignored", param=key) + " " + t(hint), icon="⚠️")
+    for key, hint, values in st.session_state.pop("_url_notices", []):
+        st.toast(t("state.ignored", param=key) + " " + t(hint, **values), icon="⚠️")
 
 
 def value(key: str):
