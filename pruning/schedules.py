@@ -14,7 +14,7 @@ import pandas as pd
 
 from .checks import check_fraction
 from .data import Dataset
-from .masks import Pruner, PruneResult
+from .masks import Pruner, PruneResult, apply_masks
 from .metrics import evaluate
 from .network import Network
 from .strategies import at_init_keys
@@ -209,7 +209,7 @@ def lottery(
             before = trained
             result = Pruner(trained, "global_magnitude", data, seed, masks, units).prune(level)
             masks, units = result.masks, result.intercept_masks
-            ticket = _masked(theta0, masks, units)
+            ticket = apply_masks(theta0, masks, units).network
             trained = train_masked(ticket, masks, units, data, epochs, seed=seed)
             _report(progress, (i + level) / len(targets), f"round at {level:.1%}")
         if masks is None:  # target 0: the dense mask
@@ -219,8 +219,8 @@ def lottery(
             trained = train_masked(theta0, masks, units, data, epochs, seed=seed)
         variants = {
             "rewind": trained,
-            "reinit": _masked(reinit, masks, units),
-            "trained": _masked(before, masks, units),
+            "reinit": apply_masks(reinit, masks, units).network,
+            "trained": apply_masks(before, masks, units).network,
         }
         for variant, net in variants.items():
             if variant != "rewind":
@@ -238,13 +238,6 @@ def lottery(
             )
         _report(progress, (i + 1) / len(targets), f"sparsity {target:.0%} done")
     return pd.DataFrame(rows)
-
-
-def _masked(network: Network, masks, units) -> Network:
-    return network.with_weights(
-        [W * m for W, m in zip(network.coefs, masks, strict=True)],
-        [b * u for b, u in zip(network.intercepts, units, strict=True)],
-    )
 
 
 @dataclasses.dataclass(frozen=True)

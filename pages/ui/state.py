@@ -16,6 +16,7 @@ from itertools import pairwise
 import streamlit as st
 
 from pruning import FIELDS, STRATEGIES, Field
+from pruning.checks import parse_number
 from pruning.config import MAX_HIDDEN_LAYERS, MAX_UNITS, parse_hidden
 
 from .i18n import LANGUAGES, t
@@ -72,10 +73,8 @@ def _hide(text: str) -> str:
 
 
 def _sparsity(text: str) -> int:
-    value = int(text)  # ValueError for anything but a plain integer
-    if not 0 <= value <= 100:
-        raise ValueError
-    return value
+    """A whole percent, as the slider holds it."""
+    return parse_number(text, "sparsity", 0, 100, integer=True)
 
 
 @dataclass(frozen=True)
