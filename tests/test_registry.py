@@ -17,30 +17,26 @@ def _smallest_first(network, data, rng) -> list[np.ndarray]:
 
 
 def _quietest_units(network, data, rng) -> list[np.ndarray]:
+    """Keep the weakest hidden units: as useless, and as untranslated."""
     return [-np.abs(W).sum(axis=0) for W in network.coefs[:-1]]
 
 
+def _entry(key: str, granularity: Granularity, score) -> Strategy:
+    return Strategy(
+        key=key,
+        label=f"Throwaway: {score.__doc__.split(':')[0]}",
+        description=score.__doc__,
+        granularity=granularity,
+        scope=Scope.LAYER,
+        needs=Needs.NOTHING,
+        score=score,
+        paper="none",
+    )
+
+
 THROWAWAY = {
-    "weight": Strategy(
-        key="throwaway_smallest",
-        label="Throwaway: smallest weights kept",
-        description="Keeps the smallest weights, to test the registry.",
-        granularity=Granularity.WEIGHT,
-        scope=Scope.LAYER,
-        needs=Needs.NOTHING,
-        score=_smallest_first,
-        paper="none",
-    ),
-    "neuron": Strategy(
-        key="throwaway_units",
-        label="Throwaway: weakest units kept",
-        description="Keeps the hidden units with the smallest weights, to test the registry.",
-        granularity=Granularity.NEURON,
-        scope=Scope.LAYER,
-        needs=Needs.NOTHING,
-        score=_quietest_units,
-        paper="none",
-    ),
+    "weight": _entry("throwaway_smallest", Granularity.WEIGHT, _smallest_first),
+    "neuron": _entry("throwaway_units", Granularity.NEURON, _quietest_units),
 }
 
 
