@@ -77,7 +77,7 @@ with left:
     )
     levels = tuple(s / 100 for s in sorted(chosen))
     if levels:
-        rounds, trainings = cf.lottery_trainings(levels, PRUNE_RATE)
+        rounds, trainings = pruning.lottery_trainings(levels, PRUNE_RATE)
         st.caption(t("lottery.cost", rounds=rounds, trainings=trainings, epochs=epochs))
     clicked = st.button(
         t("lottery.run"),
