@@ -110,7 +110,7 @@ with right:
             key="lottery_chart",
             config=cf.CONFIG,
         )
-        means = frame.groupby(["sparsity", "variant"])["accuracy"].mean().unstack()
+        means = pruning.lottery_means(frame)
         st.caption(
             t(
                 "lottery.summary",

@@ -82,6 +82,13 @@ def layer_ranking(frame: pd.DataFrame, dense: float, tolerance: float) -> pd.Dat
     return order.drop(columns="_s").reset_index(drop=True)
 
 
+def lottery_means(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mean accuracy from a ``pruning.lottery`` table: one row per sparsity (ascending),
+    one column per variant (``rewind``, ``reinit``, ``trained``), NaN where a variant has
+    no run; the numbers its chart draws and its summary quotes."""
+    return frame.groupby(["sparsity", "variant"])["accuracy"].mean().unstack()
+
+
 class CurveLine(NamedTuple):
     """One strategy's accuracy along an axis: the mean over seeds and its std."""
 

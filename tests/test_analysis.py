@@ -19,6 +19,7 @@ from pruning import (
     fewest_bits_within,
     from_level,
     layer_ranking,
+    lottery_means,
     lottery_trainings,
     measure,
     median_times,
@@ -101,6 +102,20 @@ def test_curve_lines_keep_table_order_and_units():
     np.testing.assert_allclose(b.mean, [0.9, 0.7])
     np.testing.assert_allclose(b.std, [0.0, np.std([0.6, 0.8], ddof=1)])
     np.testing.assert_array_equal(a.std, [0.0, 0.0])  # one seed: no band, not NaN
+
+
+def test_lottery_means_one_row_per_sparsity_one_column_per_variant():
+    frame = pd.DataFrame(
+        {
+            "sparsity": [0.8, 0.8, 0.5, 0.5, 0.8],
+            "variant": ["rewind", "rewind", "rewind", "reinit", "reinit"],
+            "accuracy": [0.9, 0.7, 0.95, 0.6, 0.5],
+        }
+    )
+    means = lottery_means(frame)
+    assert list(means.index) == [0.5, 0.8] and set(means.columns) == {"rewind", "reinit"}
+    assert means.loc[0.8, "rewind"] == pytest.approx(0.8)
+    assert means.loc[0.5, "reinit"] == 0.6
 
 
 # --- cost ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pruning import curve_lines, sparsest_within
+from pruning import curve_lines, lottery_means, sparsest_within
 
 from .figures import (
     BLACK,
@@ -191,11 +191,11 @@ def lottery_curves(
     """
     fig = go.Figure()
     levels = sorted(frame["sparsity"].unique())
+    means = lottery_means(frame)
     for variant in LOTTERY_VARIANTS:
-        part = frame[frame["variant"] == variant]
-        if part.empty:
+        if variant not in means:
             continue
-        stats = part.groupby("sparsity")["accuracy"].mean().sort_index()
+        stats = means[variant].dropna()
         colour, dash, symbol = LOTTERY_STYLE[variant]
         remaining = np.maximum(1.0 - stats.index.to_numpy(), 1e-4) * 100
         fig.add_scatter(
