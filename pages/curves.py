@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+import pruning
 from pages.ui import curve_figures as cf
 from pages.ui import models
 from pages.ui.i18n import strategy_labels, t
@@ -118,7 +119,7 @@ with right:
         key="curves_chart",
         config=cf.CONFIG,
     )
-    at = cf.accuracy_at(frame, CAPTION_SPARSITY)
+    at = pruning.accuracy_at(frame, CAPTION_SPARSITY)
     st.caption(
         t(
             "curves.summary",
@@ -144,7 +145,7 @@ with right:
 
 with left:
     st.markdown(f"**{t('curves.readout_title', tol=float(tolerance), dense=dense.accuracy)}**")
-    best = cf.sparsest_within(frame, dense.accuracy, float(tolerance))
+    best = pruning.sparsest_within(frame, dense.accuracy, float(tolerance))
     lines = []
     for r in best.itertuples(index=False):
         if pd.isna(r.sparsity):

@@ -77,7 +77,7 @@ with left:
     )
     levels = tuple(s / 100 for s in sorted(chosen))
     if levels:
-        rounds, trainings = cf.lottery_trainings(levels, PRUNE_RATE)
+        rounds, trainings = pruning.lottery_trainings(levels, PRUNE_RATE)
         st.caption(t("lottery.cost", rounds=rounds, trainings=trainings, epochs=epochs))
     clicked = st.button(
         t("lottery.run"),
@@ -110,7 +110,7 @@ with right:
             key="lottery_chart",
             config=cf.CONFIG,
         )
-        means = frame.groupby(["sparsity", "variant"])["accuracy"].mean().unstack()
+        means = pruning.lottery_means(frame)
         st.caption(
             t(
                 "lottery.summary",

@@ -64,7 +64,7 @@ with left:
 with right, st.spinner(t("sensitivity.computing")):
     frame = layer_sensitivity(config, key, LEVELS, net, data)
 labels = layer_labels(strategy.neurons)
-ranking = cf.layer_ranking(frame, dense.accuracy, TOLERANCE)
+ranking = pruning.layer_ranking(frame, dense.accuracy, TOLERANCE)
 x_title = t("sensitivity.fig_x_neurons" if strategy.neurons else "sensitivity.fig_x")
 
 with right:
@@ -73,7 +73,7 @@ with right:
         key="sensitivity_chart",
         config=cf.CONFIG,
     )
-    at = cf.accuracy_at(frame, 0.9, by="layer")
+    at = pruning.accuracy_at(frame, 0.9, by="layer")
     st.caption(
         t(
             "sensitivity.summary",
@@ -85,7 +85,7 @@ with right:
 
 with left:
     st.markdown(f"**{t('sensitivity.readout_title', tol=TOLERANCE, dense=dense.accuracy)}**")
-    best = cf.sparsest_within(frame, dense.accuracy, TOLERANCE, by="layer")
+    best = pruning.sparsest_within(frame, dense.accuracy, TOLERANCE, by="layer")
     lines = [
         t("sensitivity.readout_none", layer=labels.get(r.layer, r.layer))
         if pd.isna(r.sparsity)

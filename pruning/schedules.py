@@ -177,6 +177,15 @@ def lottery_levels(sparsities: Iterable[float], prune_rate: float = 0.2) -> list
     return levels
 
 
+def lottery_trainings(sparsities: Iterable[float], prune_rate: float = 0.2) -> tuple[int, int]:
+    """``(rounds, trainings)`` that ``lottery`` runs for these targets, to say up front how
+    long it will take: one training per pruning round, plus the re-initialised and
+    fine-tuned variants at each target (and a dense retraining for a 0% target)."""
+    targets = sorted(set(sparsities))
+    rounds = len(lottery_levels(targets, prune_rate))
+    return rounds, rounds + 2 * len(targets) + (1 if targets and targets[0] == 0 else 0)
+
+
 def lottery(
     network: Network,
     data: Dataset,

@@ -8,14 +8,17 @@ log2(k)-bit index into a small codebook instead of a 32-bit float.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn.cluster import KMeans
 
 from .data import Dataset
 from .metrics import evaluate
 from .network import Network
+from .schedules import Progress, _report
 
 FLOAT_BITS = 32
 
@@ -80,3 +83,28 @@ def share_weights(network: Network, k: int, data: Dataset | None = None) -> Shar
         dense_bits=FLOAT_BITS * nonzero,
         accuracy=None if data is None else evaluate(shared_net, data.X_test, data.y_test).accuracy,
     )
+
+
+def sharing_table(
+    network: Network, ks: Iterable[int], data: Dataset, progress: Progress | None = None
+) -> pd.DataFrame:
+    """``share_weights`` for each ``k``, one row each: ``k, bits_per_weight, accuracy,
+    total_bits, dense_bits, compression``. ``progress(fraction, message)`` is called
+    before each ``k``: the i-th call (from 0) clusters the i-th ``k``."""
+    ks = list(ks)
+    rows = []
+    for i, k in enumerate(ks):
+        _report(progress, i / len(ks), f"sharing {k} values")
+        shared = share_weights(network, k, data)
+        rows.append(
+            {
+                "k": k,
+                "bits_per_weight": shared.bits_per_weight,
+                "accuracy": shared.accuracy,
+                "total_bits": shared.total_bits,
+                "dense_bits": shared.dense_bits,
+                "compression": shared.compression,
+            }
+        )
+    _report(progress, 1.0, "done")
+    return pd.DataFrame(rows)

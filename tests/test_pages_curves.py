@@ -64,48 +64,6 @@ def test_locales_define_the_same_keys_in_both_languages():
 # --- pure helpers ------------------------------------------------------------------------
 
 
-def test_sparsest_within_picks_sparsest_qualifying_level_per_strategy():
-    frame = pd.DataFrame(
-        {
-            "strategy": ["a"] * 4 + ["b"] * 4 + ["c"] * 2,
-            "sparsity": [0.0, 0.5, 0.8, 1.0] * 2 + [0.5, 0.5],
-            "seed": [0] * 8 + [0, 1],
-            "accuracy": [0.95, 0.945, 0.90, 0.1, 0.95, 0.93, 0.949, 0.1, 0.96, 0.90],
-            "compression": [1.0, 2.0, 5.0, math.inf] * 2 + [2.0, 2.0],
-        }
-    )
-    best = cf.sparsest_within(frame, dense=0.95, tolerance=1.0)
-    assert list(best["strategy"]) == ["a", "b", "c"]
-    assert best.loc[0, "sparsity"] == 0.5 and best.loc[0, "compression"] == 2.0
-    # b dips at 50% but recovers at 80%: the sparsest qualifying level counts
-    assert best.loc[1, "sparsity"] == 0.8 and best.loc[1, "accuracy"] == pytest.approx(0.949)
-    # c's seeds average 0.93: below the floor, so nothing qualifies
-    assert np.isnan(best.loc[2, "sparsity"])
-    # a wider tolerance admits c, and a zero tolerance needs dense accuracy exactly
-    assert cf.sparsest_within(frame, 0.95, 2.0).loc[2, "sparsity"] == 0.5
-    assert list(cf.sparsest_within(frame, 0.95, 0.0)["sparsity"][:2]) == [0.0, 0.0]
-
-
-def test_layer_ranking_puts_the_most_sensitive_layer_first():
-    frame = pd.DataFrame(
-        {
-            "layer": ["fc1"] * 3 + ["fc2"] * 3,
-            "sparsity": [0.0, 0.5, 0.9] * 2,
-            "accuracy": [0.95, 0.95, 0.94, 0.95, 0.90, 0.50],
-        }
-    )
-    ranking = cf.layer_ranking(frame, dense=0.95, tolerance=1.0)
-    assert list(ranking["layer"]) == ["fc2", "fc1"]
-    assert list(ranking["sparsity"]) == [0.0, 0.9]
-
-
-def test_lottery_trainings_follows_the_engine_rounds():
-    assert cf.lottery_trainings([0.2]) == (1, 3)
-    rounds, trainings = cf.lottery_trainings([0.5, 0.8])
-    # 0.8, 0.64, 0.512, 0.5 (stop at 50%), then 0.4, 0.32, 0.256, 0.2048, 0.2 (stop at 80%)
-    assert rounds == 9 and trainings == 9 + 4
-
-
 def test_figures_are_pure_and_drop_infinite_compression():
     frame = pd.DataFrame(
         {

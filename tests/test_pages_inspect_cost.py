@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.ui.inspect_figures import human_bytes
+from pages.ui.cost_text import human_bytes
 from pruning import Pruner, evaluate, storage
 from tests.apptest import open_page
 

@@ -1,14 +1,14 @@
-"""Figures and small table helpers for the Train, Curves, Lottery and Sensitivity pages.
+"""Figures for the Train, Curves, Lottery and Sensitivity pages.
 
-Like ``figures.py``, nothing here prunes or trains: each function takes numbers the engine
-produced (a training history, a sweep table, a lottery table) plus a translator ``t``,
-and returns a Plotly figure or a reshaped table. Colours are Okabe-Ito.
+Like ``figures.py``, nothing here prunes, trains or reads results: each function takes
+numbers the engine produced (a training history, a sweep table, a lottery table, and
+``pruning.analysis`` readings of them) plus a translator ``t``, and returns a Plotly
+figure or the lines of a text. Colours are Okabe-Ito.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pruning import lottery_levels
+from pruning import curve_lines, lottery_means, sparsest_within
 
 from .figures import (
     BLACK,
@@ -29,7 +29,6 @@ from .figures import (
     Translate,
     _layout,
     accuracy_curve,
-    curve_lines,
 )
 
 LOTTERY_VARIANTS = ("rewind", "reinit", "trained")
@@ -110,53 +109,6 @@ def architecture(
 # --- Curves --------------------------------------------------------------------------
 
 
-def _mean_by_level(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Mean accuracy (over seeds) for each group and sparsity level, with its compression."""
-    agg = {"accuracy": "mean"}
-    if "compression" in frame:
-        agg["compression"] = "mean"
-    return frame.groupby([by, "sparsity"], sort=False).agg(agg).reset_index()
-
-
-def sparsest_within(
-    frame: pd.DataFrame, dense: float, tolerance: float, by: str = "strategy"
-) -> pd.DataFrame:
-    """For each group, the sparsest level whose mean accuracy is within ``tolerance``
-    percentage points of ``dense``.
-
-    Returns one row per group, in the frame's order, with columns ``by``, ``sparsity``,
-    ``accuracy`` and ``compression`` (``NaN`` when no level qualifies). Accuracy is
-    averaged over seeds first, so a lucky seed cannot set the record.
-    """
-    floor = dense - tolerance / 100 - 1e-9
-    means = _mean_by_level(frame, by)
-    rows = []
-    for key in dict.fromkeys(frame[by]):
-        ok = means[(means[by] == key) & (means["accuracy"] >= floor)]
-        if ok.empty:
-            rows.append({by: key, "sparsity": np.nan, "accuracy": np.nan, "compression": np.nan})
-            continue
-        best = ok.loc[ok["sparsity"].idxmax()]
-        rows.append(
-            {
-                by: key,
-                "sparsity": float(best["sparsity"]),
-                "accuracy": float(best["accuracy"]),
-                "compression": float(best.get("compression", np.nan)),
-            }
-        )
-    return pd.DataFrame(rows, columns=[by, "sparsity", "accuracy", "compression"])
-
-
-def accuracy_at(frame: pd.DataFrame, sparsity: float, by: str = "strategy") -> pd.DataFrame:
-    """Mean accuracy of each group at the level nearest ``sparsity`` (for captions)."""
-    means = _mean_by_level(frame, by)
-    levels = means["sparsity"].unique()
-    level = float(levels[np.argmin(np.abs(levels - sparsity))])
-    out = means[np.isclose(means["sparsity"], level)]
-    return out[[by, "sparsity", "accuracy"]].reset_index(drop=True)
-
-
 def strategy_curves(
     frame: pd.DataFrame,
     t: Translate,
@@ -183,7 +135,7 @@ def strategy_curves(
             one_shot = one_shot[np.isfinite(one_shot["compression"])]
         for i, line in enumerate(curve_lines(one_shot, x)):
             fig.add_scatter(
-                x=line.x,
+                x=line.x * (100 if x == "sparsity" else 1),
                 y=line.mean,
                 mode="lines",
                 line={"color": PALETTE[i % len(PALETTE)], "dash": "dash", "width": 1.5},
@@ -229,15 +181,6 @@ def strategy_curves(
 # --- Lottery -------------------------------------------------------------------------
 
 
-def lottery_trainings(sparsities: Iterable[float], prune_rate: float = 0.2) -> tuple[int, int]:
-    """``(rounds, trainings)`` of a lottery run, to tell students how long it will take:
-    one training per pruning round, plus the re-initialised and fine-tuned variants at each
-    target (and a dense retraining for a 0% target)."""
-    targets = sorted(set(sparsities))
-    rounds = len(lottery_levels(targets, prune_rate))
-    return rounds, rounds + 2 * len(targets) + (1 if targets and targets[0] == 0 else 0)
-
-
 def lottery_curves(
     frame: pd.DataFrame, t: Translate, labels: dict[str, str], dense: float
 ) -> go.Figure:
@@ -248,11 +191,11 @@ def lottery_curves(
     """
     fig = go.Figure()
     levels = sorted(frame["sparsity"].unique())
+    means = lottery_means(frame)
     for variant in LOTTERY_VARIANTS:
-        part = frame[frame["variant"] == variant]
-        if part.empty:
+        if variant not in means:
             continue
-        stats = part.groupby("sparsity")["accuracy"].mean().sort_index()
+        stats = means[variant].dropna()
         colour, dash, symbol = LOTTERY_STYLE[variant]
         remaining = np.maximum(1.0 - stats.index.to_numpy(), 1e-4) * 100
         fig.add_scatter(
@@ -301,23 +244,3 @@ def sensitivity_curves(
     fig.update_xaxes(title_text=x_title)
     fig.update_layout(title_text=t("sensitivity.fig_title"))
     return _layout(fig, height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10})
-
-
-def layer_ranking(frame: pd.DataFrame, dense: float, tolerance: float) -> pd.DataFrame:
-    """Layers from most to least sensitive, from a ``pruning.sensitivity`` table.
-
-    ``sparsity`` is the sparsest level of that layer within ``tolerance`` points of
-    ``dense`` (lower = more sensitive); ties go to the lower ``mean_accuracy`` over all
-    levels. Columns: ``layer, sparsity, accuracy, compression, mean_accuracy``.
-    """
-    best = sparsest_within(frame, dense, tolerance, by="layer")
-    means = frame.groupby("layer", sort=False)["accuracy"].mean()
-    best["mean_accuracy"] = best["layer"].map(means).astype(float)
-    order = best.assign(_s=best["sparsity"].fillna(-1.0))
-    order = order.sort_values(["_s", "mean_accuracy"], kind="stable")
-    return order.drop(columns="_s").reset_index(drop=True)
-
-
-def percent(value: float) -> str:
-    """``0.953`` → ``95.3%``; ``NaN`` → ``–``."""
-    return "–" if value is None or math.isnan(value) else f"{value:.1%}"
