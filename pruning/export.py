@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.neural_network import MLPClassifier
 
 from .masks import PruneResult
-from .network import Network
+from .network import Epoch, Network
 from .version import __version__
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -153,6 +153,46 @@ def _validate(arrays: dict) -> ModelFile:
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
             raise ValueError(f"layer {i} holds NaN or infinite values")
     return ModelFile(tuple(coefs), tuple(intercepts), tuple(masks), meta)
+
+
+_NETWORK_ARRAYS = ("coefs", "intercepts", "initial_coefs", "initial_intercepts")
+
+
+def network_bytes(network: Network) -> bytes:
+    """A whole network (weights, θ0, classes, training history and config) as ``.npz``
+    bytes, for a result store: arrays and JSON only, read back by ``read_network``."""
+    arrays = {"classes": np.asarray(network.classes)}
+    counts = {}
+    for name in _NETWORK_ARRAYS:
+        counts[name] = len(getattr(network, name))
+        arrays.update({f"{name}_{i}": a for i, a in enumerate(getattr(network, name))})
+    arrays["history"] = np.array([tuple(e) for e in network.history], dtype=float).reshape(-1, 3)
+    meta = {"activation": network.activation, "config": network.config, "counts": counts}
+    arrays["meta"] = np.array(json.dumps(meta))
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def read_network(raw: bytes) -> Network:
+    """The network ``network_bytes`` wrote; ``ValueError`` for anything else."""
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+            meta = json.loads(str(npz["meta"]))
+            arrays = {
+                name: tuple(npz[f"{name}_{i}"] for i in range(int(meta["counts"][name])))
+                for name in _NETWORK_ARRAYS
+            }
+            history = tuple(Epoch(int(e), loss, acc) for e, loss, acc in npz["history"].tolist())
+            return Network(
+                **arrays,
+                activation=meta["activation"],
+                classes=npz["classes"],
+                history=history,
+                config=meta["config"],
+            )
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+        raise ValueError(f"not a stored network ({exc})") from None
 
 
 def _skops():

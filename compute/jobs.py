@@ -1,0 +1,56 @@
+"""Submitting engine work to Dask under deterministic keys, and following its progress.
+
+Two students who ask for the same model or curve get the same key, so the scheduler runs
+one task for both. A task's progress events go to a topic named by its key; ``follow``
+hands them to the waiting page until the result is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dask.base import tokenize
+from distributed import Client, Future
+
+import pruning
+from pruning import ModelConfig
+
+from . import tasks
+
+POLL = 0.2  # seconds between looks at a running task's progress
+
+
+def task_key(name: str, config: ModelConfig, *args) -> str:
+    """The key of task ``name`` on ``config``: equal requests, equal keys, one computation.
+
+    The engine's version is part of it, so a new release never reuses an old result.
+    """
+    return f"{name}-{tokenize(name, config.as_dict(), args, pruning.__version__)}"
+
+
+def submit(client: Client, name: str, config: ModelConfig, *args, network=None) -> Future:
+    """Run ``tasks.<name>(network, config, *args)`` (or without a network) on the cluster."""
+    key = task_key(name, config, *args)
+    head = (config,) if network is None else (network, config)
+    return client.submit(getattr(tasks, name), *head, *args, topic=key, key=key, pure=True)
+
+
+def follow(client: Client, future: Future, on_event: Callable[[dict], None] | None = None):
+    """Wait for ``future``'s result, passing each new progress event to ``on_event``.
+
+    A task that failed raises its own exception here (a bad CSV says what is wrong); a
+    worker that died meanwhile costs time, not the result: the scheduler reruns the task.
+    """
+    seen = 0
+    while True:
+        try:
+            result = future.result(timeout=POLL)
+        except TimeoutError:
+            result = future
+        if on_event is not None:
+            events = client.get_events(future.key)
+            for _, message in events[seen:]:
+                on_event(message)
+            seen = len(events)
+        if result is not future:
+            return result

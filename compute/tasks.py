@@ -1,0 +1,97 @@
+"""What a Dask worker runs: plain engine calls of small, explicit arguments.
+
+Each task rebuilds its dataset from the configuration (the data never travel), takes the
+trained network where it needs one, and reports progress as events on a topic that the
+waiting page follows (``jobs.follow``). Nothing here knows about Streamlit.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import pandas as pd
+from distributed import get_worker
+
+import pruning
+from pruning import Dataset, ModelConfig, Network
+
+EVERY = 0.2  # seconds between progress events: a live chart, not a flood
+
+
+@functools.lru_cache(maxsize=8)
+def dataset(name: str, seed: int) -> Dataset:
+    """The dataset split for a configuration, loaded once per worker process."""
+    return pruning.load_dataset(name, seed=seed)
+
+
+@functools.cache
+def _one_blas_thread() -> None:
+    pruning.limit_blas_threads()  # a worker is one of as many as there are cores
+
+
+class Reporter:
+    """Progress events for ``topic``, sent at most every ``EVERY`` seconds (and at the end).
+
+    Called as the engine's ``progress(fraction, message)``; ``epoch`` is ``train``'s
+    ``on_epoch`` and sends every epoch since the last event, so a loss curve misses none.
+    """
+
+    def __init__(self, topic: str | None):
+        self.topic, self.last, self.epochs = topic, 0.0, []
+        try:
+            self.worker = get_worker() if topic else None
+        except ValueError:  # not on a worker: nobody follows
+            self.worker = None
+
+    def _send(self, message: dict, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.worker is None or (not force and now - self.last < EVERY):
+            return
+        self.last = now
+        self.worker.log_event(self.topic, message)
+
+    def __call__(self, fraction: float, message: str) -> None:
+        self._send({"fraction": float(fraction), "message": message}, force=fraction >= 1)
+
+    def epoch(self, epoch: int, loss: float, accuracy: float) -> None:
+        self.epochs.append((epoch, float(loss), float(accuracy)))
+        before = self.last
+        self._send({"epochs": self.epochs})
+        if self.last != before:
+            self.epochs = []
+
+
+def train(config: ModelConfig, topic: str | None = None) -> Network:
+    """Train the network ``config`` describes, streaming its epochs to ``topic``."""
+    _one_blas_thread()
+    reporter = Reporter(topic)
+    network = pruning.train(dataset(config.dataset, config.seed), config, on_epoch=reporter.epoch)
+    reporter._send({"epochs": reporter.epochs}, force=True)
+    return network
+
+
+def sweep(network: Network, config: ModelConfig, strategies: tuple[str, ...],
+          levels: tuple[float, ...], schedule: str = "one_shot", epochs: int = 0,
+          seeds: tuple[int, ...] = (0,), topic: str | None = None) -> pd.DataFrame:  # fmt: skip
+    """``pruning.sweep`` of ``network``: accuracy against sparsity, a tidy table."""
+    _one_blas_thread()
+    data = dataset(config.dataset, config.seed)
+    return pruning.sweep(network, data, list(strategies), levels, schedule, epochs, seeds,
+                         progress=Reporter(topic))  # fmt: skip
+
+
+def lottery(network: Network, config: ModelConfig, sparsities: tuple[float, ...],
+            epochs: int, seed: int = 0, topic: str | None = None) -> pd.DataFrame:  # fmt: skip
+    """``pruning.lottery``: rewind against re-init against keep-trained."""
+    _one_blas_thread()
+    data = dataset(config.dataset, config.seed)
+    return pruning.lottery(network, data, sparsities, epochs=epochs, seed=seed,
+                           progress=Reporter(topic))  # fmt: skip
+
+
+def sensitivity(network: Network, config: ModelConfig, strategy: str,
+                levels: tuple[float, ...], topic: str | None = None) -> pd.DataFrame:  # fmt: skip
+    """``pruning.sensitivity``: prune one layer at a time."""
+    _one_blas_thread()
+    return pruning.sensitivity(network, dataset(config.dataset, config.seed), strategy, levels)
