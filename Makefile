@@ -20,8 +20,9 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.run-deps
 
 ## Start the dashboard on http://$(ADDRESS):$(PORT) (ADDRESS=0.0.0.0 serves a classroom LAN).
+# PYTHONPATH: the local Dask cluster's worker processes import the project from here.
 run: $(VENV)/.run-deps
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	PYTHONPATH=$(CURDIR) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## Lint, then run every test: engine, app and real-browser tests.
 test: $(VENV)/.dev-deps

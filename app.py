@@ -15,9 +15,6 @@ from pages.ui import models, state  # noqa: E402
 from pages.ui.i18n import LANGUAGES, t  # noqa: E402
 from pruning import FIELDS, Field, limit_blas_threads  # noqa: E402
 
-st.set_page_config(page_title="Pruning Playground", page_icon="✂️", layout="wide")
-state.read_url()
-
 PAGES = (
     ("prune", "content_cut"),
     ("train", "model_training"),
@@ -51,6 +48,9 @@ def sidebar() -> None:
         for f in FIELDS:
             if f.url and not state.hidden(f.url):
                 model_control(f)
+        unreachable = models.cluster().unreachable
+        if unreachable:  # the lesson goes on, on this server's own cores
+            st.caption(t("common.scheduler_unreachable", address=unreachable))
         try:
             st.session_state[state.HIDDEN_OK] = state.hidden_layers(state.value("hidden"))
         except ValueError:
@@ -93,27 +93,41 @@ def _freeze_after_warmup() -> bool:
     return True
 
 
-def _home() -> None:
-    """``/`` forwards to ``/prune`` with the same query, so links can always say /prune."""
-    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+def main() -> None:
+    """One run: the shared controls, the model, the chosen page, then the address bar."""
+    st.set_page_config(page_title="Pruning Playground", page_icon="✂️", layout="wide")
+    state.read_url()
+    _one_blas_thread()
+    sidebar()
+    pages = [
+        st.Page(
+            f"pages/{name}.py",
+            title=t(f"common.page_{name}"),
+            icon=f":material/{icon}:",
+            url_path=name,
+        )
+        for name, icon in PAGES
+    ]
+
+    def home() -> None:
+        """``/`` forwards to ``/prune`` with the same query, so links can always say /prune."""
+        st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+    page = st.navigation([st.Page(home, title="home", default=True, visibility="hidden"), *pages])
+    state.show_notices()
+    # Train the model first (progress bar) for the pages that use it; the Train page trains
+    # with a live loss curve of its own; Learn and Lessons are text.
+    if page.url_path not in ("train", "learn", "lessons"):
+        models.model(models.current_config())
+    _freeze_after_warmup()
+    state.new_run()
+    page.run()
+    state.sync_url()
+    state.reload_if_requested()
 
 
-_one_blas_thread()
-sidebar()
-pages = [
-    st.Page(
-        f"pages/{name}.py", title=t(f"common.page_{name}"), icon=f":material/{icon}:", url_path=name
-    )
-    for name, icon in PAGES
-]
-page = st.navigation([st.Page(_home, title="home", default=True, visibility="hidden"), *pages])
-state.show_notices()
-# Train the model first (progress bar) for the pages that use it; the Train page trains
-# with a live loss curve of its own; Learn and Lessons are text.
-if page.url_path not in ("train", "learn", "lessons"):
-    models.model(models.current_config())
-_freeze_after_warmup()
-state.new_run()
-page.run()
-state.sync_url()
-state.reload_if_requested()
+# Streamlit runs this script as __main__. A worker process of the local Dask cluster
+# imports it as __mp_main__ (multiprocessing's spawn re-imports the main module): there it
+# must only define, never draw or start a cluster of its own.
+if __name__ == "__main__":
+    main()

@@ -60,14 +60,15 @@ def local_cluster(workers: int | None = None) -> Client:
 
 
 def connect(
-    address: str | None = None, workers: int | None = None, timeout: float = CONNECT_TIMEOUT
+    address: str | None = None, workers: int | None = None, timeout: float | None = None
 ) -> Cluster:
     """The scheduler at ``address`` (default ``$PRUNING_DASK_SCHEDULER``), or a local
-    cluster when none is configured or it does not answer within ``timeout`` seconds."""
+    cluster when none is configured or it does not answer within ``timeout`` seconds
+    (default ``CONNECT_TIMEOUT``)."""
     address = address or os.environ.get(ENV_SCHEDULER) or None
     if address:
         try:
-            client = Client(address, timeout=timeout, set_as_default=False)
+            client = Client(address, timeout=timeout or CONNECT_TIMEOUT, set_as_default=False)
             return Cluster(client, local=False)
         except (OSError, TimeoutError, ValueError) as exc:
             log.warning("Dask scheduler %s unreachable (%s); computing locally", address, exc)

@@ -133,8 +133,9 @@ class ResultStore:
         total = conn.scalar(select(func.coalesce(func.sum(results.c.size), 0)))
         if total <= self.max_bytes:
             return
-        for key, size in conn.execute(select(results.c.key, results.c.size).order_by(
-                results.c.used_at)):  # fmt: skip
+        for key, size in conn.execute(
+            select(results.c.key, results.c.size).order_by(results.c.used_at)
+        ):
             conn.execute(delete(results).where(results.c.key == key))
             total -= size
             if total <= self.max_bytes:

@@ -71,27 +71,47 @@ def train(config: ModelConfig, topic: str | None = None) -> Network:
     return network
 
 
-def sweep(network: Network, config: ModelConfig, strategies: tuple[str, ...],
-          levels: tuple[float, ...], schedule: str = "one_shot", epochs: int = 0,
-          seeds: tuple[int, ...] = (0,), topic: str | None = None) -> pd.DataFrame:  # fmt: skip
+def sweep(
+    network: Network,
+    config: ModelConfig,
+    strategies: tuple[str, ...],
+    levels: tuple[float, ...],
+    schedule: str = "one_shot",
+    epochs: int = 0,
+    seeds: tuple[int, ...] = (0,),
+    topic: str | None = None,
+) -> pd.DataFrame:
     """``pruning.sweep`` of ``network``: accuracy against sparsity, a tidy table."""
     _one_blas_thread()
     data = dataset(config.dataset, config.seed)
-    return pruning.sweep(network, data, list(strategies), levels, schedule, epochs, seeds,
-                         progress=Reporter(topic))  # fmt: skip
+    return pruning.sweep(
+        network, data, list(strategies), levels, schedule, epochs, seeds, progress=Reporter(topic)
+    )
 
 
-def lottery(network: Network, config: ModelConfig, sparsities: tuple[float, ...],
-            epochs: int, seed: int = 0, topic: str | None = None) -> pd.DataFrame:  # fmt: skip
+def lottery(
+    network: Network,
+    config: ModelConfig,
+    sparsities: tuple[float, ...],
+    epochs: int,
+    seed: int = 0,
+    topic: str | None = None,
+) -> pd.DataFrame:
     """``pruning.lottery``: rewind against re-init against keep-trained."""
     _one_blas_thread()
     data = dataset(config.dataset, config.seed)
-    return pruning.lottery(network, data, sparsities, epochs=epochs, seed=seed,
-                           progress=Reporter(topic))  # fmt: skip
+    return pruning.lottery(
+        network, data, sparsities, epochs=epochs, seed=seed, progress=Reporter(topic)
+    )
 
 
-def sensitivity(network: Network, config: ModelConfig, strategy: str,
-                levels: tuple[float, ...], topic: str | None = None) -> pd.DataFrame:  # fmt: skip
+def sensitivity(
+    network: Network,
+    config: ModelConfig,
+    strategy: str,
+    levels: tuple[float, ...],
+    topic: str | None = None,
+) -> pd.DataFrame:
     """``pruning.sensitivity``: prune one layer at a time."""
     _one_blas_thread()
     return pruning.sensitivity(network, dataset(config.dataset, config.seed), strategy, levels)

@@ -11,7 +11,6 @@ from pages.ui.i18n import t
 SPARSITY_OPTIONS = (20, 50, 80, 90, 95, 98, 99)
 DEFAULT_SPARSITIES = [50, 80, 90, 95, 98]
 PRUNE_RATE = 0.2  # pruning.lottery's default: each round removes 20% of the survivors
-SHARED_ENTRIES = 64
 
 config = models.current_config()
 dense = models.dense_evaluation(config)
@@ -22,32 +21,14 @@ st.caption(t("lottery.intro"))
 st.markdown(t("lottery.procedure", rate=PRUNE_RATE))
 
 
-def _results() -> models.SharedStore[pd.DataFrame]:
-    """Finished tables, shared by every student (results are never modified)."""
-    return models.shared_store("lottery", SHARED_ENTRIES)
-
-
 def run_experiment(levels: tuple[float, ...], epochs: int) -> pd.DataFrame:
-    """Run ``pruning.lottery`` with a progress bar (seconds to minutes: never on page load)."""
-    net = models.model(config)
-    data = models.dataset(config.dataset, config.seed)
-    bar = st.progress(0.0, text=t("lottery.progress", fraction=0.0))
+    """``pruning.lottery`` as a task on the cluster, with a progress bar (seconds to
+    minutes: never on page load)."""
 
-    def report(fraction: float, _message: str) -> None:
-        bar.progress(min(1.0, fraction), text=t("lottery.progress", fraction=fraction))
+    def caption(fraction: float) -> str:
+        return t("lottery.progress", fraction=fraction)
 
-    try:
-        return pruning.lottery(
-            net,
-            data,
-            levels,
-            prune_rate=PRUNE_RATE,
-            epochs=epochs,
-            seed=config.seed,
-            progress=report,
-        )
-    finally:
-        bar.empty()
+    return models.task_table("lottery", config, levels, epochs, config.seed, text=caption)
 
 
 left, right = st.columns([1, 2], gap="large")
@@ -87,19 +68,18 @@ with left:
         icon=":material/play_arrow:",
     )
 
-key = (config, levels, epochs)
-frame = _results().peek(key) if levels else None
+key = (levels, epochs, config.seed)  # the task's arguments
+frame = models.stored_table("lottery", config, *key) if levels else None
 with right:
     if clicked and levels and frame is None:
         frame = run_experiment(levels, epochs)
-        _results().put(key, frame)
     stale = False
     if frame is not None:
-        st.session_state["_lottery_last"] = key
+        st.session_state["_lottery_last"] = (config, *key)
     else:  # keep showing this network's last run until the student presses Run again
         last = st.session_state.get("_lottery_last")
         if last is not None and last[0] == config:
-            frame, stale = _results().peek(last), True
+            frame, stale = models.stored_table("lottery", config, *last[1:]), True
     if frame is None:
         st.info(t("lottery.press_run"), icon=":material/science:")
     else:

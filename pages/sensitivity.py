@@ -20,14 +20,6 @@ dense = models.dense_evaluation(config)
 strategy_names = strategy_labels()
 
 
-@st.cache_data(max_entries=64, ttl=models.TTL, show_spinner=False)
-def layer_sensitivity(
-    config: models.ModelConfig, strategy: str, levels: tuple[float, ...], _net, _data
-) -> pd.DataFrame:
-    """``pruning.sensitivity`` for the network ``config`` describes (``_net``, ``_data``)."""
-    return pruning.sensitivity(_net, _data, strategy, levels)
-
-
 def layer_labels(neurons: bool) -> dict[str, str]:
     """``fc1`` → ``fc1 (64→100, 6,400 weights)``; ``hidden1`` → ``hidden1 (100 neurons)``."""
     sizes = net.layer_sizes
@@ -62,7 +54,7 @@ with left:
         st.caption(t("sensitivity.global_note"))
 
 with right, st.spinner(t("sensitivity.computing")):
-    frame = layer_sensitivity(config, key, LEVELS, net, data)
+    frame = models.task_table("sensitivity", config, key, LEVELS)
 labels = layer_labels(strategy.neurons)
 ranking = pruning.layer_ranking(frame, dense.accuracy, TOLERANCE)
 x_title = t("sensitivity.fig_x_neurons" if strategy.neurons else "sensitivity.fig_x")

@@ -19,8 +19,9 @@ def _shown(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def check_number(value, name: str, low: float = -math.inf, high: float = math.inf, *,
-                 integer: bool = False) -> float | int:  # fmt: skip
+def check_number(
+    value, name: str, low: float = -math.inf, high: float = math.inf, *, integer: bool = False
+) -> float | int:
     """A finite real number in ``[low, high]`` (a whole one with ``integer``).
 
     Booleans and text are refused: ``True`` is not a learning rate, and ``"0.1"`` comes
@@ -60,8 +61,9 @@ def check_choice(value, options: Collection[str], name: str) -> str:
     return value
 
 
-def parse_number(text: str, name: str, low: float = -math.inf, high: float = math.inf, *,
-                 integer: bool = False) -> float | int:  # fmt: skip
+def parse_number(
+    text: str, name: str, low: float = -math.inf, high: float = math.inf, *, integer: bool = False
+) -> float | int:
     """``text`` (from a URL or a command line) as a number that ``check_number`` accepts."""
     try:
         value = int(text) if integer else float(text)

@@ -75,8 +75,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     """The model options, one per ``ModelConfig`` field, and a CSV instead of a dataset."""
     for f in FIELDS:
         kind = {"choices": f.choices} if f.choices else {"type": _typed(f.parse, f.name)}
-        p.add_argument("--" + f.name.replace("_", "-"), default=f.default, help=option_help(f),
-                       **kind)  # fmt: skip
+        p.add_argument(
+            "--" + f.name.replace("_", "-"), default=f.default, help=option_help(f), **kind
+        )
     p.add_argument("--csv", help="train on your own CSV file instead of --dataset")
     p.add_argument("--label", help="label column of --csv (default: the last column)")
 
@@ -119,8 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sparsities", type=SPARSITIES, default=[i / 10 for i in range(10)])
     p.add_argument("--finetune-epochs", type=EPOCHS, default=0)
     p.add_argument("--seeds", type=_typed(_list(_count("seeds")), "seeds"), default=[0])
-    p.add_argument("--n-jobs", type=_typed(lambda text: parse_number(text, "n-jobs", integer=True),
-                                           "n-jobs"), default=1)  # fmt: skip
+    p.add_argument(
+        "--n-jobs",
+        type=_typed(lambda text: parse_number(text, "n-jobs", integer=True), "n-jobs"),
+        default=1,
+    )
 
     p = sub.add_parser("lottery", help="lottery tickets: rewind vs re-init vs trained")
     _common(p)

@@ -117,19 +117,40 @@ class ModelConfig:
     ``(300, 100)``), so an invalid configuration cannot exist.
     """
 
-    dataset: str = _field("digits", "built-in data set", url="dataset",
-                           choices=tuple(DATASETS), own_data=True)  # fmt: skip
+    dataset: str = _field(
+        "digits", "built-in data set", url="dataset", choices=tuple(DATASETS), own_data=True
+    )
     hidden: tuple[int, ...] = _field((100,), "hidden layers, e.g. 300-100", url="hidden")
-    activation: str = _field("relu", "hidden-unit activation", url="activation",
-                             choices=ACTIVATIONS)  # fmt: skip
+    activation: str = _field(
+        "relu", "hidden-unit activation", url="activation", choices=ACTIVATIONS
+    )
     solver: str = _field("sgd", "optimiser", url="solver", choices=SOLVERS)
-    learning_rate: float = _field(0.1, "learning rate", url="lr", low=1e-6, high=10.0,
-                                  steps=(0.001, 0.003, 0.01, 0.03, 0.1, 0.3))  # fmt: skip
-    max_iter: int = _field(500, "training epochs at most (training stops earlier when the "
-                           "loss stops improving)", url="epochs", low=1, high=1000,
-                           integer=True, step=10)  # fmt: skip
-    seed: int = _field(0, "seeds the weights, the minibatches and the train/test split",
-                       url="seed", low=0, high=9999, integer=True, step=1)  # fmt: skip
+    learning_rate: float = _field(
+        0.1,
+        "learning rate",
+        url="lr",
+        low=1e-6,
+        high=10.0,
+        steps=(0.001, 0.003, 0.01, 0.03, 0.1, 0.3),
+    )
+    max_iter: int = _field(
+        500,
+        "training epochs at most (training stops earlier when the loss stops improving)",
+        url="epochs",
+        low=1,
+        high=1000,
+        integer=True,
+        step=10,
+    )
+    seed: int = _field(
+        0,
+        "seeds the weights, the minibatches and the train/test split",
+        url="seed",
+        low=0,
+        high=9999,
+        integer=True,
+        step=1,
+    )
     alpha: float = _field(1e-4, "L2 penalty", low=0.0, high=10.0)
     batch_size: int = _field(200, "minibatch size", low=1, high=100_000, integer=True)
 

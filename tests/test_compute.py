@@ -126,10 +126,22 @@ def dask_processes():
     )
     address = f"tcp://127.0.0.1:{port}"
     worker = subprocess.Popen(
-        [DASK, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
-         "--host", "127.0.0.1", "--name", "external"],
+        [
+            DASK,
+            "worker",
+            address,
+            "--nthreads",
+            "1",
+            "--nworkers",
+            "1",
+            "--no-dashboard",
+            "--host",
+            "127.0.0.1",
+            "--name",
+            "external",
+        ],
         **common,
-    )  # fmt: skip
+    )
     yield address
     for process in (worker, scheduler):
         process.terminate()
@@ -162,3 +174,24 @@ def test_a_notebook_spreads_a_sweep_with_joblibs_dask_backend(local):
             spread = pruning.sweep(net, data, strategies, levels, n_jobs=2)
         assert len(stream.data) >= len(strategies)  # the runs were tasks on the cluster
     assert spread.equals(pruning.sweep(net, data, strategies, levels))
+
+
+def test_the_page_says_in_one_line_when_the_scheduler_is_unreachable(monkeypatch):
+    from pages.ui import models
+    from tests.apptest import app
+
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    monkeypatch.setenv(cluster.ENV_SCHEDULER, address)
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)
+    at = app(dataset="iris", hidden="6").run()
+    try:
+        assert not at.exception
+        notes = [c.value for c in at.sidebar.caption if address in c.value]
+        assert notes == [
+            f"The compute cluster at {address} does not answer: "
+            "this server computes on its own cores."
+        ]
+        assert at.metric  # and the lesson goes on: the page was computed locally
+    finally:
+        models._cluster(address).close()
+        models._cluster.clear()

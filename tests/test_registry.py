@@ -69,10 +69,14 @@ SHOWN = ("prune", "curves", "inspect", "sensitivity", "cost", "learn")  # name t
 
 def texts(at) -> str:
     """Every text and option on the page, in one string."""
-    parts = [e.value for kind in ("markdown", "info", "caption", "subheader", "title")
-             for e in getattr(at, kind)]  # fmt: skip
-    parts += [o for kind in ("selectbox", "multiselect") for w in getattr(at, kind)
-              for o in w.options]  # fmt: skip
+    parts = [
+        e.value
+        for kind in ("markdown", "info", "caption", "subheader", "title")
+        for e in getattr(at, kind)
+    ]
+    parts += [
+        o for kind in ("selectbox", "multiselect") for w in getattr(at, kind) for o in w.options
+    ]
     parts += [o.content for w in at.get("button_group") for o in w.proto.options]  # pills
     return "\n".join(map(str, parts))
 

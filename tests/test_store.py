@@ -34,8 +34,9 @@ def test_networks_and_tables_survive_a_restart(url, net):
     again = ResultStore(url)  # a new server process on the same database
     back = again.network("net")
     assert back.config == net.config and back.history == net.history
-    for a, b in zip((*back.coefs, *back.initial_coefs), (*net.coefs, *net.initial_coefs),
-                    strict=True):  # fmt: skip
+    for a, b in zip(
+        (*back.coefs, *back.initial_coefs), (*net.coefs, *net.initial_coefs), strict=True
+    ):
         np.testing.assert_array_equal(a, b)
     assert again.frame("curve").equals(frame)
     assert again.network("missing") is None

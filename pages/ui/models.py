@@ -1,17 +1,19 @@
-"""Trained models and scored networks, computed once and shared by every student.
+"""Trained models, curves and scored networks, computed once and shared by every student.
 
-Training runs with a live progress bar, so it cannot sit inside ``st.cache_data`` (a
-cached function may not draw into the page). Instead ``st.cache_resource`` holds one
-``SharedStore``: an LRU of finished networks with a lock per configuration, so thirty
-students asking for the same model train it once. Networks are immutable, so sharing
-them is safe; everything derived from them (scores, curves) uses Streamlit's caches.
+Heavy work (training, sweeps, lottery, sensitivity) runs as Dask tasks (``compute``), never
+in the script thread, and its results go to the persistent ``ResultStore``, so a restart
+or another server finds them. In this process ``st.cache_resource`` holds ``SharedStore``s:
+small LRUs of finished results with a lock per key, so thirty students asking for the same
+model wait for one task. Training shows a live progress bar, so it cannot sit inside
+``st.cache_data`` (a cached function may not draw into the page). Networks are immutable,
+so sharing them is safe; scoring for the slider stays in process (milliseconds).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -20,6 +22,9 @@ import pandas as pd
 import streamlit as st
 
 import pruning
+from compute import jobs
+from compute.cluster import ENV_SCHEDULER, Cluster, connect
+from compute.store import ResultStore
 from pruning import Dataset, ModelConfig, Network, Pruner
 
 from . import state
@@ -28,7 +33,8 @@ from .i18n import t
 MAX_MODELS = 16
 T = TypeVar("T")
 TTL = 3600  # seconds a derived result stays cached
-SHARED_CURVES = 128  # trained (config, strategy, ...) curve tables kept for every student
+Caption = str | Callable[[float], str]  # a progress bar's text, fixed or by fraction done
+SHARED_TABLES = 128  # task tables (curves, lottery, sensitivity) kept for every student
 
 
 def current_config(**overrides) -> ModelConfig:
@@ -108,22 +114,67 @@ def dataset(name: str, seed: int) -> Dataset:
     return pruning.load_dataset(name, seed=seed)
 
 
-class _Progress:
-    """Per-epoch progress bar and, optionally, a live loss/accuracy chart (throttled)."""
+def scheduler_address() -> str | None:
+    """``PRUNING_DASK_SCHEDULER`` from the environment or ``.streamlit/secrets.toml``."""
+    try:
+        address = os.environ.get(ENV_SCHEDULER) or st.secrets.get(ENV_SCHEDULER)
+    except (FileNotFoundError, KeyError, AttributeError, TypeError):
+        address = None
+    return str(address) if address else None
 
-    def __init__(self, max_iter: int, on_history: Callable[[list], None] | None):
-        self.bar = st.progress(0.0, text=t("common.training"))
+
+@st.cache_resource(show_spinner=False)
+def _cluster(address: str | None) -> Cluster:
+    return connect(address)
+
+
+def cluster() -> Cluster:
+    """The Dask cluster of this server process: the configured scheduler, else (or when it
+    cannot be reached) a local cluster of one worker process per core."""
+    return _cluster(scheduler_address())
+
+
+@st.cache_resource(show_spinner=False)
+def results() -> ResultStore:
+    """Finished networks and tables, kept in the database across restarts and servers."""
+    return ResultStore()
+
+
+def computed(name: str, config: ModelConfig, *args, on_event=None, network=None):
+    """The result of task ``name`` on ``config``: from the result store, else computed on
+    the cluster (``on_event`` follows its progress) and stored."""
+    key = jobs.task_key(name, config, *args)
+    store = results()
+    found = store.network(key) if name == "train" else store.frame(key)
+    if found is None:
+        client = cluster().client
+        future = jobs.submit(client, name, config, *args, network=network)
+        found = jobs.follow(client, future, on_event)
+        (store.put_network if name == "train" else store.put_frame)(key, found)
+    return found
+
+
+class _Progress:
+    """A task's progress bar, and for training a live loss/accuracy chart of every epoch."""
+
+    def __init__(self, text: Caption, max_iter: int = 0, on_history=None):
+        self.caption = text if callable(text) else lambda _fraction: text
+        self.bar = st.progress(0.0, text=self.caption(0.0))
         self.max_iter, self.on_history = max_iter, on_history
         self.history: list = []
-        self.last_draw = 0.0
 
-    def __call__(self, epoch: int, loss: float, val_accuracy: float) -> None:
-        self.history.append((epoch, loss, val_accuracy))
-        now = time.perf_counter()
-        if now - self.last_draw < 0.2:
+    def __call__(self, message: dict) -> None:
+        """One progress event: ``fraction`` and ``message``, or training's ``epochs``."""
+        if "fraction" in message:
+            fraction = min(1.0, message["fraction"])
+            self.bar.progress(fraction, text=self.caption(fraction))
+        if not message.get("epochs"):
             return
-        self.last_draw = now
-        text = t("common.training_epoch", epoch=epoch, loss=loss, acc=val_accuracy)
+        for epoch, loss, accuracy in message["epochs"]:
+            del self.history[epoch - 1 :]  # a worker died meanwhile: the task restarted
+            self.history.append((epoch, loss, accuracy))
+        epoch, loss, accuracy = self.history[-1]
+        text = t("common.training_epoch", epoch=epoch, loss=loss, acc=accuracy)
         self.bar.progress(min(1.0, epoch / self.max_iter), text=text)
         if self.on_history is not None:
             self.on_history(self.history)
@@ -132,30 +183,62 @@ class _Progress:
         self.bar.empty()
 
 
-def _train(config: ModelConfig, on_epoch=None) -> Network:
-    return pruning.train(dataset(config.dataset, config.seed), config, on_epoch=on_epoch)
-
-
-def model(config: ModelConfig, on_history: Callable[[list], None] | None = None) -> Network:
-    """The trained network for ``config``; trains it with visible progress if needed."""
+def model(
+    config: ModelConfig, on_history: Callable[[list], None] | None = None, quiet: bool = False
+) -> Network:
+    """The trained network for ``config``; trains it on the cluster if needed, with visible
+    progress (``on_history`` draws the epochs so far), or none when ``quiet``."""
     store = model_store()
     found = store.peek(config)
     if found is not None:
         return found
 
     def build() -> Network:
-        progress = _Progress(config.max_iter, on_history)
+        if quiet:  # cached functions may not draw
+            return computed("train", config)
+        progress = _Progress(t("common.training"), config.max_iter, on_history)
         try:
-            return _train(config, progress)
+            return computed("train", config, on_event=progress)
         finally:
             progress.done()
 
     return store.get(config, build)
 
 
-def _train_quietly(config: ModelConfig) -> Network:
-    """For cached functions, which may not draw: normally the model is already stored."""
-    return model_store().get(config, lambda: _train(config))
+def stored_table(name: str, config: ModelConfig, *args) -> pd.DataFrame | None:
+    """The table of task ``name`` if anyone computed it already (this server or the store),
+    else None: a page can show it without starting the task."""
+    key = (name, config, *args)
+    tables = shared_store("tables", SHARED_TABLES)
+    found = tables.peek(key)
+    if found is None:
+        found = results().frame(jobs.task_key(name, config, *args))
+        if found is not None:
+            tables.put(key, found)
+    return found
+
+
+def task_table(name: str, config: ModelConfig, *args, text: Caption | None = None) -> pd.DataFrame:
+    """A table from task ``name`` on the trained network, kept for every student, with a
+    progress bar captioned ``text`` (or ``text(fraction)``) while it is computed (none for
+    cached callers)."""
+    tables = shared_store("tables", SHARED_TABLES)
+    key = (name, config, *args)
+    found = tables.peek(key)
+    if found is not None:
+        return found
+
+    def build() -> pd.DataFrame:
+        network = model(config, quiet=text is None)
+        if text is None:
+            return computed(name, config, *args, network=network)
+        progress = _Progress(text)
+        try:
+            return computed(name, config, *args, network=network, on_event=progress)
+        finally:
+            progress.done()
+
+    return tables.get(key, build)
 
 
 @st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
@@ -164,7 +247,7 @@ def pruner(config: ModelConfig, strategy: str, seed: int = 0, at_init: bool = Fa
 
     With ``at_init`` the strategy scores θ0, the same network's weights before training.
     """
-    network = _train_quietly(config)
+    network = model(config, quiet=True)
     network = network.at_init() if at_init else network
     return Pruner(network, strategy, dataset(config.dataset, config.seed), seed)
 
@@ -178,39 +261,30 @@ def trained_curves(
     seeds: tuple[int, ...] = (0,),
     schedule: str = "one_shot",
 ) -> pd.DataFrame:
-    """A sweep that trains at every level (fine-tuning, or training from θ0), with progress.
-
-    Each strategy is computed once for every student and kept in a shared store; a
-    progress bar, captioned ``message(strategy, i, n)``, shows while one is missing. It
-    runs outside Streamlit's caches, which may not draw.
+    """A sweep that trains at every level (fine-tuning, or training from θ0), one task per
+    strategy, with a progress bar captioned ``message(strategy, i, n)`` while one is missing.
     """
-    store = shared_store("trained_curves", SHARED_CURVES)
-    keys = {s: (config, s, levels, epochs, seeds, schedule) for s in strategies}
-    parts = {s: store.peek(k) for s, k in keys.items()}
-    missing = [s for s, frame in parts.items() if frame is None]
-    if missing:
-        net, data = model(config), dataset(config.dataset, config.seed)
-        bar = st.progress(0.0)
-        for i, s in enumerate(missing):
-            text = message(s, i + 1, len(missing))
-            bar.progress(i / len(missing), text=text)
-
-            def report(fraction: float, _message: str, i=i, text=text) -> None:
-                bar.progress(min(1.0, (i + fraction) / len(missing)), text=text)
-
-            parts[s] = pruning.sweep(
-                net, data, [s], levels, schedule, epochs, seeds, progress=report
-            )
-            store.put(keys[s], parts[s])
-        bar.empty()
-    return pd.concat([parts[s] for s in strategies], ignore_index=True)
+    parts = [
+        task_table(
+            "sweep",
+            config,
+            (s,),
+            levels,
+            schedule,
+            epochs,
+            seeds,
+            text=message(s, i + 1, len(strategies)),
+        )
+        for i, s in enumerate(strategies)
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 @st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
 def dense_evaluation(config: ModelConfig) -> pruning.metrics.Evaluation:
     """How the unpruned network does on the test split."""
     data = dataset(config.dataset, config.seed)
-    return pruning.evaluate(_train_quietly(config), data.X_test, data.y_test)
+    return pruning.evaluate(model(config, quiet=True), data.X_test, data.y_test)
 
 
 @st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
@@ -221,12 +295,6 @@ def curve(
     finetune_epochs: int = 0,
     seeds: tuple[int, ...] = (0,),
 ) -> pd.DataFrame:
-    """Accuracy against sparsity for some strategies: a tidy table from ``pruning.sweep``."""
-    return pruning.sweep(
-        _train_quietly(config),
-        dataset(config.dataset, config.seed),
-        list(strategies),
-        levels,
-        finetune_epochs=finetune_epochs,
-        seeds=seeds,
-    )
+    """Accuracy against sparsity for some strategies: a tidy table from ``pruning.sweep``,
+    computed on the cluster (one-shot pruning is quick: no progress bar)."""
+    return task_table("sweep", config, strategies, levels, "one_shot", finetune_epochs, seeds)
