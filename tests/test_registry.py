@@ -4,7 +4,7 @@ with no other edit, works in the engine, the CLI, the URL and on every page."""
 import numpy as np
 import pytest
 
-from pages.ui import state
+from pages.ui import models, state
 from pruning import STRATEGIES, Strategy, load_dataset, prune, train
 from pruning.cli import main
 from pruning.strategies import Granularity, Needs, Scope
@@ -40,12 +40,25 @@ THROWAWAY = {
 }
 
 
+def _register(kind: str | None, key: str) -> None:
+    """Add (or with ``kind=None`` remove) a throwaway entry in this process's registry."""
+    if kind is None:
+        STRATEGIES.pop(key, None)
+    else:
+        STRATEGIES[key] = THROWAWAY[kind]
+
+
 @pytest.fixture(params=THROWAWAY, scope="module")
 def throwaway(request):
+    """The entry, added here and in the dashboard's Dask workers (the heavy work's
+    processes import the same registry)."""
     entry = THROWAWAY[request.param]
+    workers = models.cluster().client
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(STRATEGIES, entry.key, entry)
+        workers.run(_register, request.param, entry.key)
         yield entry
+        workers.run(_register, None, entry.key)
 
 
 def test_the_engine_prunes_with_it(throwaway):
