@@ -19,18 +19,10 @@ import numpy as np
 import pytest
 import sqlalchemy
 
+from classroom import Board, BoardError, Settings, default_url
+from classroom.migrations import MIGRATIONS, SCHEMA_VERSION
+from classroom.rules import chance_level, normalize_nickname, target_at_chance
 from pruning import Pruner, evaluate, load_dataset, train
-from pruning.board import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Board,
-    BoardError,
-    Settings,
-    chance_level,
-    default_url,
-    normalize_nickname,
-    target_at_chance,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = {
@@ -446,7 +438,7 @@ def test_entries_survive_a_real_process_restart(board, play, url):
     board.dispose()
     script = (
         "import json, sys\n"
-        "from pruning.board import Board\n"
+        "from classroom import Board\n"
         "board = Board(sys.argv[1])\n"
         "board.set_settings(target=0.55)\n"
         "print(json.dumps([(e.nickname, e.rank, e.accuracy) for e in board.top()]))\n"
