@@ -6,6 +6,11 @@ the teacher's ``Settings``, the checks a submission passes before it is measured
 A refused submission or setting raises ``BoardError`` (a ``ValueError``) whose ``code``
 names the rule, so the dashboard can say why in the student's language.
 
+Layer collapse: a network with no path left from input to output (``collapse_reason``,
+e.g. at 100% sparsity) gives every input the same answer, which already scores the
+majority-class share of the test set (``chance_level``); such an entry is stored with its
+reason and never qualifies, whatever T.
+
 Nicknames: 1 to 20 characters after NFKC normalisation; letters of any script (CJK
 included), digits, spaces and ``_ - .``; nothing else (no ``<``, quotes, control or
 invisible characters). Runs of spaces collapse to one. Nicknames compare case-
