@@ -15,7 +15,6 @@ import io
 import logging
 import os
 import time
-from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
@@ -26,17 +25,16 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    create_engine,
     delete,
-    event,
     func,
     insert,
-    make_url,
     select,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from classroom.store import default_url as board_url
+from classroom.store import open_engine, writer
 from pruning import Network
 from pruning.export import network_bytes, read_network
 
@@ -59,21 +57,7 @@ results = Table(
 
 def default_url() -> str:
     """``$PRUNING_STORE_URL``, else the class board's database (its default SQLite file)."""
-    if os.environ.get(ENV_URL):
-        return os.environ[ENV_URL]
-    from pruning.board import default_url as board_url  # the board's file, same rules
-
-    return board_url()
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets the board and the store write the same file; writers wait briefly."""
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-    finally:
-        cursor.close()
+    return os.environ.get(ENV_URL) or board_url()
 
 
 class ResultStore:
@@ -86,15 +70,11 @@ class ResultStore:
 
     def __init__(self, url: str | None = None, max_bytes: int = MAX_BYTES):
         self.max_bytes = max_bytes
-        url = make_url(url or default_url())
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
-        if url.get_backend_name() == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        url = url or default_url()
+        self.engine = open_engine(url, busy_timeout_ms=BUSY_TIMEOUT_MS)
         try:
             metadata.create_all(self.engine)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:
             log.warning("result store %s unusable (%s): results will be recomputed", url, exc)
 
     def dispose(self) -> None:
@@ -104,7 +84,7 @@ class ResultStore:
     def get(self, key: str) -> bytes | None:
         """The payload stored under ``key``, or None (also when the store fails)."""
         try:
-            with self.engine.begin() as conn:
+            with writer(self.engine).begin() as conn:
                 payload = conn.scalar(select(results.c.payload).where(results.c.key == key))
                 if payload is not None:
                     conn.execute(
@@ -122,7 +102,7 @@ class ResultStore:
             return
         row = {"key": key, "kind": kind, "payload": payload, "size": len(payload)}
         try:
-            with self.engine.begin() as conn:
+            with writer(self.engine).begin() as conn:
                 conn.execute(delete(results).where(results.c.key == key))
                 conn.execute(insert(results).values(**row, used_at=time.time()))
                 self._evict(conn)

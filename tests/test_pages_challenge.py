@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from classroom import Board
 from pages.ui import challenge
 from pruning import load_dataset, train
-from pruning.board import Board
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"dataset": "iris", "hidden": "5", "epochs": "50"}

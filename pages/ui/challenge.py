@@ -1,12 +1,12 @@
 """The class challenge in the dashboard: the shared board, its table, the forms.
 
-The engine is ``pruning.board``; this module only finds the database, draws, and passes
+The board is ``classroom.Board``; this module only finds the database, draws, and passes
 the server's own cached network and data to ``Board.submit`` (the student's numbers are
 never used). Where the board lives, first match wins:
 
 1. the environment variable ``PRUNING_BOARD_URL`` (tests and deployments);
 2. ``.streamlit/secrets.toml``: ``[board] url = "sqlite:///..."`` or any SQLAlchemy URL;
-3. ``pruning.board.default_url()``: ``~/.local/share/pruning-playground/board.db``.
+3. ``classroom.default_url()``: ``~/.local/share/pruning-playground/board.db``.
 
 The teacher's controls need ``[board] passphrase = "..."`` in ``secrets.toml``.
 """
@@ -25,13 +25,10 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pruning import DATASETS, STRATEGIES
-from pruning.board import (
-    CONFIG_FIELDS,
+from classroom import (
     CUSTOM,
     ENV_URL,
     MAX_NICKNAME,
-    MAX_SEED,
     Board,
     BoardError,
     Entry,
@@ -39,6 +36,8 @@ from pruning.board import (
     default_url,
     target_at_chance,
 )
+from pruning import DATASETS, STRATEGIES
+from pruning.config import BY_NAME
 
 from . import models
 from .i18n import language, registry_text, t
@@ -251,7 +250,7 @@ def _form(board: Board, config, strategy_key: str, sparsity_percent, masks) -> N
         with st.spinner(t("challenge.checking")):
             entry = board.submit(
                 nickname,
-                {k: v for k, v in config.as_dict().items() if k in CONFIG_FIELDS},
+                config,
                 strategy,
                 sparsity,
                 masks=None if masks is None else list(masks),
@@ -358,7 +357,7 @@ def _controls(board: Board) -> None:
         seed = st.number_input(
             t("challenge.seed_input"),
             min_value=0,
-            max_value=MAX_SEED,
+            max_value=int(BY_NAME["seed"].high),
             value=settings.seed,
             step=1,
             key="teacher_seed",

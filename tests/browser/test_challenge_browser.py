@@ -13,7 +13,7 @@ import pytest
 from conftest import streamlit_server, wait_for_app
 from playwright.sync_api import Browser, Page, expect
 
-from pruning.board import Board
+from classroom import Board
 
 pytestmark = pytest.mark.browser
 SMALL = "dataset=iris&hidden=5&epochs=50"  # a model that trains in a second or two

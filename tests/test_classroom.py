@@ -6,6 +6,7 @@ Every test uses its own SQLite file and a 5-unit iris network (trained once per 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -19,18 +20,10 @@ import numpy as np
 import pytest
 import sqlalchemy
 
-from pruning import Pruner, evaluate, load_dataset, train
-from pruning.board import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Board,
-    BoardError,
-    Settings,
-    chance_level,
-    default_url,
-    normalize_nickname,
-    target_at_chance,
-)
+from classroom import Board, BoardError, Settings, default_url
+from classroom.migrations import MIGRATIONS, SCHEMA_VERSION
+from classroom.rules import chance_level, normalize_nickname, target_at_chance
+from pruning import ModelConfig, Pruner, evaluate, load_dataset, train
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = {
@@ -165,6 +158,32 @@ def test_malformed_configs_are_refused(board, net, iris, config):
     with pytest.raises(BoardError) as err:
         board.submit("Mal", config, "global_magnitude", 0.5, network=net, data=iris)
     assert err.value.code == "config"
+
+
+def test_a_model_config_is_taken_like_its_mapping_and_stored_as_lesson_fields(
+    board, play, net, iris
+):
+    """The dashboard passes its ``ModelConfig``; a script may pass URL or engine names."""
+    config = ModelConfig.from_mapping(CONFIG)
+    entry = board.submit("Ada", config, "global_magnitude", 0.5, network=net, data=iris)
+    lesson = {
+        "dataset": "iris",
+        "hidden": [5],
+        "activation": "relu",
+        "solver": "sgd",
+        "learning_rate": 0.1,
+        "max_iter": 50,
+        "seed": 0,
+    }
+    assert entry.config == lesson == play("Bob").config
+    assert [e.config for e in board.standings()] == [lesson, lesson]
+
+
+def test_a_network_without_a_training_config_is_a_mismatch(board, net, iris):
+    stray = dataclasses.replace(net, config={})
+    with pytest.raises(BoardError, match="config") as err:
+        board.submit("Mal", CONFIG, "global_magnitude", 0.5, network=stray, data=iris)
+    assert err.value.code == "mismatch" and board.count() == 0
 
 
 # --- refusals ------------------------------------------------------------------------------
@@ -446,7 +465,7 @@ def test_entries_survive_a_real_process_restart(board, play, url):
     board.dispose()
     script = (
         "import json, sys\n"
-        "from pruning.board import Board\n"
+        "from classroom import Board\n"
         "board = Board(sys.argv[1])\n"
         "board.set_settings(target=0.55)\n"
         "print(json.dumps([(e.nickname, e.rank, e.accuracy) for e in board.top()]))\n"
