@@ -22,7 +22,7 @@ import csv
 import dataclasses
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from sqlalchemy import and_, case, delete, func, insert, literal, select, update
@@ -48,6 +48,10 @@ from .rules import (
     normalize_nickname,
 )
 from .store import entries, open_engine, settings_table, utcnow, writer
+
+Measure = Callable[
+    ..., tuple[PruneResult, float]
+]  # (network, data, strategy, sparsity, masks, seed)
 
 MAX_ENTRIES = 10_000  # a whole term of classes; protects the disk from a runaway script
 MAX_PER_NICKNAME = 200  # per dataset: plenty for a lesson, bounds one player's spam
@@ -134,6 +138,7 @@ class Board:
         network: Network,
         data: Dataset,
         seed: int = 0,
+        measure: Measure | None = None,
     ) -> Entry:
         """Measure and store one submission; return it with its rank (if it qualifies).
 
@@ -151,6 +156,8 @@ class Board:
                 server's own cache; never from the client. The board checks they match
                 ``config``, prunes ``network`` itself and evaluates on ``data``'s test split.
             seed: seeds random scores and SNIP's minibatch, as ``Pruner`` does.
+            measure: where the measuring runs, ``measured``'s signature (the dashboard
+                runs it on its Dask cluster); by default here.
 
         Returns:
             The stored entry. A collapsed network (no path from input to output) is stored
@@ -165,8 +172,7 @@ class Board:
         cfg = check_entry(settings, config)
         strategy, sparsity = check_pruning(strategy, sparsity, masks)
         check_network(cfg, network, data)
-        result = remeasure(network, data, strategy, sparsity, masks, seed)
-        accuracy = float(evaluate(result.network, data.X_test, data.y_test).accuracy)
+        result, accuracy = (measure or measured)(network, data, strategy, sparsity, masks, seed)
         entry = self._store(display, key, cfg, result, accuracy, sparsity, settings)
         return self._with_rank(entry)
 
@@ -338,6 +344,19 @@ class Board:
                 ]
             )
         return out.getvalue()
+
+
+def measured(
+    network: Network,
+    data: Dataset,
+    strategy: str,
+    sparsity: float | None,
+    masks: Sequence[np.ndarray] | None,
+    seed: int,
+) -> tuple[PruneResult, float]:
+    """The server's own pruning of ``network`` (``remeasure``) and its test accuracy."""
+    result = remeasure(network, data, strategy, sparsity, masks, seed)
+    return result, float(evaluate(result.network, data.X_test, data.y_test).accuracy)
 
 
 def remeasure(

@@ -61,6 +61,13 @@ class BoardError(ValueError):
         self.code = code
         self.params = params
 
+    def __reduce__(self):  # intact across processes: a Dask worker measures submissions
+        return _board_error, (self.code, str(self), self.params)
+
+
+def _board_error(code: str, message: str, params: dict) -> BoardError:
+    return BoardError(code, message, **params)
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -14,7 +14,8 @@ import pandas as pd
 from distributed import get_worker
 
 import pruning
-from pruning import Dataset, ModelConfig, Network
+from classroom.board import measured
+from pruning import Dataset, ModelConfig, Network, PruneResult
 
 EVERY = 0.2  # seconds between progress events: a live chart, not a flood
 
@@ -115,3 +116,18 @@ def sensitivity(
     """``pruning.sensitivity``: prune one layer at a time."""
     _one_blas_thread()
     return pruning.sensitivity(network, dataset(config.dataset, config.seed), strategy, levels)
+
+
+def remeasure(
+    network: Network,
+    config: ModelConfig,
+    strategy: str,
+    sparsity: float | None,
+    masks,
+    seed: int,
+    topic: str | None = None,
+) -> tuple[PruneResult, float]:
+    """A challenge submission measured by the server: ``classroom.board.measured``."""
+    _one_blas_thread()
+    data = dataset(config.dataset, config.seed)
+    return measured(network, data, strategy, sparsity, masks, seed)

@@ -652,3 +652,14 @@ def test_accuracy_exactly_at_the_target_qualifies(board, play):
     board.set_settings(target=entry.accuracy)
     assert board.top()[0].qualifies
     assert not math.isnan(entry.accuracy)
+
+
+def test_a_refusal_keeps_its_reason_across_processes():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(BoardError("masks", "mask 0 has shape (1,)", detail="0")))
+    assert (error.code, str(error), error.params) == (
+        "masks",
+        "mask 0 has shape (1,)",
+        {"detail": "0"},
+    )

@@ -256,6 +256,7 @@ def _form(board: Board, config, strategy_key: str, sparsity_percent, masks) -> N
                 masks=None if masks is None else list(masks),
                 network=models.model(config),
                 data=models.dataset(config.dataset, config.seed),
+                measure=models.measure_on_cluster(config),
             )
     except BoardError as exc:
         st.error(error_text(exc))

@@ -154,6 +154,20 @@ def computed(name: str, config: ModelConfig, *args, on_event=None, network=None)
     return found
 
 
+def measure_on_cluster(config: ModelConfig):
+    """The class board's ``measure`` for ``config``'s network, as a task on the cluster
+    (the worker loads the same data split from the configuration)."""
+
+    def measure(network, _data, strategy, sparsity, masks, seed):
+        client = cluster().client
+        future = jobs.submit(
+            client, "remeasure", config, strategy, sparsity, masks, seed, network=network
+        )
+        return jobs.follow(client, future)
+
+    return measure
+
+
 class _Progress:
     """A task's progress bar, and for training a live loss/accuracy chart of every epoch."""
 
