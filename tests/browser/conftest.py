@@ -102,7 +102,25 @@ def wait_for_app(page) -> None:
     charts = page.locator(CHARTS)
     for i in range(charts.count()):
         charts.nth(i).locator(".main-svg").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(500)  # let Plotly finish its redraw
+        wait_until_still(page, charts.nth(i))
+
+
+# True once nothing inside ``node`` has changed for QUIET ms and the fonts are loaded.
+STILL = """([node, quiet]) => {
+  if (!node.__still) {
+    node.__changed = performance.now();
+    node.__still = new MutationObserver(() => { node.__changed = performance.now(); });
+    node.__still.observe(node, {subtree: true, childList: true, attributes: true,
+                                characterData: true});
+  }
+  return document.fonts.status === "loaded" && performance.now() - node.__changed > quiet;
+}"""
+QUIET = 300  # ms without a change: Plotly has finished drawing (it draws in bursts)
+
+
+def wait_until_still(page, locator) -> None:
+    """Wait until the element's drawing has settled: no DOM change for ``QUIET`` ms."""
+    page.wait_for_function(STILL, arg=[locator.element_handle(), QUIET], timeout=60_000)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import wait_for_app
+from conftest import wait_for_app, wait_until_still
 from playwright.sync_api import Page, expect
 
 from tests.apptest import PAGES
@@ -81,11 +81,10 @@ def test_a_chart_moved_in_place_looks_like_a_fresh_drawing(page: Page, app_url: 
         expect(slider).to_have_attribute("aria-valuetext", f"{value}%")
         wait_for_app(page)
     page.wait_for_function("node => Number(node.dataset.moved) >= 3", arg=chart)
-    page.wait_for_timeout(1000)
+    wait_until_still(page, live_chart(page))
     moved = chart_pixels(page)
     page.goto(f"{app_url}/prune?sparsity=86")
-    wait_for_app(page)
-    page.wait_for_timeout(1000)
+    wait_for_app(page)  # waits until every chart is still
     fresh = chart_pixels(page)
     assert moved.shape == fresh.shape
     differs = np.abs(moved - fresh).max(axis=2) > 64  # beyond anti-aliasing
