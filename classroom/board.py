@@ -354,24 +354,14 @@ def measured(
     masks: Sequence[np.ndarray] | None,
     seed: int,
 ) -> tuple[PruneResult, float]:
-    """The server's own pruning of ``network`` (``remeasure``) and its test accuracy."""
-    result = remeasure(network, data, strategy, sparsity, masks, seed)
-    return result, float(evaluate(result.network, data.X_test, data.y_test).accuracy)
-
-
-def remeasure(
-    network: Network,
-    data: Dataset,
-    strategy: str,
-    sparsity: float | None,
-    masks: Sequence[np.ndarray] | None,
-    seed: int,
-) -> PruneResult:
-    """The server's own pruning of ``network``: the masks applied, or the strategy run."""
+    """The server's own pruning of ``network`` (the masks applied, or the strategy run)
+    and the pruned network's test accuracy."""
     if strategy == CUSTOM:
         check_masks(masks, network)
-        return apply_masks(network, masks, strategy=CUSTOM)
-    return Pruner(network, strategy, data, seed).prune(sparsity)
+        result = apply_masks(network, masks, strategy=CUSTOM)
+    else:
+        result = Pruner(network, strategy, data, seed).prune(sparsity)
+    return result, float(evaluate(result.network, data.X_test, data.y_test).accuracy)
 
 
 def _entry(row: Mapping, qualifies: bool, rank: int | None) -> Entry:
