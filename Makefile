@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= localhost
 
-.PHONY: run test lint bench bench-app bench-load clean
+.PHONY: run test lint bench bench-app bench-load bench-class clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ bench-app: $(VENV)/.dev-deps
 ## Simulate a class: 1, 10 and 30 students moving the Prune slider against one server.
 bench-load: $(VENV)/.dev-deps
 	$(BIN)/python tests/perf/load_app.py
+
+## Simulate heavy class requests (own seeds, Lottery together, a restart) on Dask; print the figures.
+bench-class: $(VENV)/.dev-deps
+	$(BIN)/python tests/perf/class_app.py

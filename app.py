@@ -48,7 +48,8 @@ def sidebar() -> None:
         for f in FIELDS:
             if f.url and not state.hidden(f.url):
                 model_control(f)
-        unreachable = models.cluster().unreachable
+        # Only a configured scheduler can fail; a local cluster starts when work needs it.
+        unreachable = models.scheduler_address() and models.cluster().unreachable
         if unreachable:  # the lesson goes on, on this server's own cores
             st.caption(t("common.scheduler_unreachable", address=unreachable))
         try:

@@ -1,0 +1,229 @@
+"""`make bench-class`: a class of heavy requests against one server, and where the work ran.
+
+Each student is a websocket client speaking Streamlit's own protocol (as `make bench-load`
+does). Scenarios, each on a fresh server with an empty result store unless it says so:
+
+1. 20 students, each on a seed of their own, open /prune at once: time to the first
+   complete page, and the CPU the server and its worker processes used meanwhile.
+2. The same against a scheduler and two workers started with the `dask` command line
+   (`PRUNING_DASK_SCHEDULER`): the workers' task counts show they did the work.
+3. 30 students on the same preset press Run on Lottery together (one shared task).
+4. A server restart with the result store warm: the first /prune.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from conftest import streamlit_server  # noqa: E402
+
+DONE = (0, 3)  # FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+DASK = Path(sys.executable).with_name("dask")
+
+
+async def _run(ws, state) -> list[ForwardMsg]:
+    """Send one rerun; collect the messages until the server's run ends successfully."""
+    msg = BackMsg()
+    msg.rerun_script.CopyFrom(state)
+    await ws.send(msg.SerializeToString())
+    seen = []
+    while True:
+        fwd = ForwardMsg()
+        fwd.ParseFromString(await ws.recv())
+        seen.append(fwd)
+        if fwd.WhichOneof("type") == "script_finished" and fwd.script_finished in DONE:
+            return seen
+
+
+def _widget_id(messages: list[ForwardMsg], kind: str, key: str) -> str:
+    for fwd in messages:
+        if fwd.WhichOneof("type") == "delta":
+            element = fwd.delta.new_element
+            if element.WhichOneof("type") == kind and getattr(element, kind).id.endswith(key):
+                return getattr(element, kind).id
+    raise RuntimeError(f"no {kind} {key!r} on the page")
+
+
+@contextlib.asynccontextmanager
+async def connect(url: str):
+    host = url.split("//")[1]
+    async with websockets.connect(
+        f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], origin=url, max_size=2**26
+    ) as ws:
+        yield ws
+
+
+async def open_page(url: str, page: str, query: str) -> float:
+    """Seconds from opening ``/page?query`` to its first complete run."""
+    async with connect(url) as ws:
+        state = BackMsg().rerun_script
+        state.page_name, state.query_string = page, query
+        start = time.perf_counter()
+        await _run(ws, state)
+        return time.perf_counter() - start
+
+
+async def press_run(url: str, query: str = "") -> float:
+    """Open /lottery, press Run; seconds from the press to the finished run."""
+    async with connect(url) as ws:
+        state = BackMsg().rerun_script
+        state.page_name, state.query_string = "lottery", query
+        first = await _run(ws, state)
+        button = _widget_id(first, "button", "lottery_run")
+        widget = state.widget_states.widgets.add()
+        widget.id, widget.trigger_value = button, True
+        start = time.perf_counter()
+        await _run(ws, state)
+        return time.perf_counter() - start
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes and all their children."""
+    processes = [psutil.Process(pid) for pid in pids]
+    total = 0.0
+    for p in [*processes, *(c for q in processes for c in q.children(recursive=True))]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = p.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def server_pid(port: str) -> int:
+    for conn in psutil.net_connections("tcp"):
+        if conn.status == "LISTEN" and conn.laddr.port == int(port) and conn.pid:
+            return conn.pid
+    raise RuntimeError("server process not found")
+
+
+def report(name: str, times: list[float], extra: str = "") -> None:
+    times = sorted(times)
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    print(
+        f"{name}: first {times[0]:5.1f} s, median {statistics.median(times):5.1f} s, "
+        f"p95 {p95:5.1f} s, last {times[-1]:5.1f} s{extra}"
+    )
+
+
+def own_seeds(url: str, students: int, workers: list[int] = ()) -> None:
+    """Scenario 1: every student opens /prune on a seed of their own, all at once; the CPU
+    of the server, its children and any separate ``workers`` processes."""
+    pids = [server_pid(url.rsplit(":", 1)[1]), *workers]
+    cpu0, wall0 = cpu_seconds(pids), time.perf_counter()
+
+    async def everyone():
+        return await asyncio.gather(
+            *(open_page(url, "prune", f"seed={100 + i}") for i in range(students))
+        )
+
+    times = asyncio.run(everyone())
+    cores = (cpu_seconds(pids) - cpu0) / (time.perf_counter() - wall0)
+    report(f"{students} students, own seeds, open /prune", times, f"; {cores:.2f} cores used")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def dask_cluster(workers: int = 2):
+    """A scheduler and ``workers`` single-threaded workers from the `dask` command line."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {
+        "cwd": ROOT,
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "env": {**os.environ, "PYTHONPATH": str(ROOT)},
+    }
+    procs = [
+        subprocess.Popen(
+            [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            **quiet,
+        )
+    ]
+    procs += [
+        subprocess.Popen(
+            [
+                DASK,
+                "worker",
+                address,
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+                "--name",
+                f"w{i}",
+            ],
+            **quiet,
+        )
+        for i in range(workers)
+    ]
+    try:
+        yield address, [p.pid for p in procs]
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            p.wait(timeout=30)
+
+
+def worker_counts(address: str) -> dict[str, int]:
+    """Tasks each worker of the scheduler at ``address`` has executed."""
+    from distributed import Client
+
+    with Client(address, timeout=10) as client:
+        counts = client.run(lambda dask_worker: dask_worker.state.executed_count)
+        names = {a: w["name"] for a, w in client.scheduler_info()["workers"].items()}
+    return {names[a]: n for a, n in counts.items()}
+
+
+def main() -> None:
+    print(
+        f"Pruning Playground class benchmark on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        store = {"PRUNING_BOARD_URL": f"sqlite:///{tmp}/class.db"}
+        with streamlit_server(env=store) as url:
+            cold = asyncio.run(open_page(url, "prune", ""))
+            print(f"first /prune on a fresh server, empty store: {cold:5.1f} s")
+            own_seeds(url, 20)
+            same = asyncio.run(_together(url, 30))
+            report("30 students, same preset, press Run on Lottery", same)
+        with streamlit_server(env=store) as url:
+            warm = asyncio.run(open_page(url, "prune", ""))
+            print(f"first /prune after a restart, store warm: {warm:5.1f} s")
+    with tempfile.TemporaryDirectory() as tmp, dask_cluster(2) as (address, pids):
+        env = {"PRUNING_BOARD_URL": f"sqlite:///{tmp}/class.db", "PRUNING_DASK_SCHEDULER": address}
+        with streamlit_server(env=env) as url:
+            asyncio.run(open_page(url, "prune", ""))
+            print("against `dask scheduler` + 2 `dask worker` processes:")
+            own_seeds(url, 20, pids)
+            print(f"  tasks each worker ran: {worker_counts(address)}")
+
+
+async def _together(url: str, students: int) -> list[float]:
+    return await asyncio.gather(*(press_run(url) for _ in range(students)))
+
+
+if __name__ == "__main__":
+    main()
