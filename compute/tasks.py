@@ -118,6 +118,30 @@ def sensitivity(
     return pruning.sensitivity(network, dataset(config.dataset, config.seed), strategy, levels)
 
 
+def finetune(
+    network: Network,
+    config: ModelConfig,
+    masks,
+    intercept_masks,
+    epochs: int,
+    at_init: bool = False,
+    topic: str | None = None,
+) -> float:
+    """Test accuracy after training the weights ``masks`` keep for ``epochs`` (from θ0 when
+    ``at_init``: the prune-at-init schedule), as the Prune page's action asks."""
+    _one_blas_thread()
+    data = dataset(config.dataset, config.seed)
+    start = network.at_init() if at_init else network
+    reporter = Reporter(topic)
+    tuned = pruning.finetune(
+        pruning.apply_masks(start, masks, intercept_masks),
+        data,
+        epochs,
+        on_epoch=lambda epoch, *_: reporter(epoch / epochs, "training"),
+    )
+    return float(pruning.evaluate(tuned.network, data.X_test, data.y_test).accuracy)
+
+
 def remeasure(
     network: Network,
     config: ModelConfig,

@@ -12,11 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui import challenge, figures, models, state, transfer
+from pages.ui import prune_controls as controls
 from pages.ui.copy_link import copy_link
-from pages.ui.i18n import language, registry_text, strategy_labels, t
+from pages.ui.i18n import language, strategy_labels, t
 from pages.ui.live_chart import live_chart
-from pruning import STRATEGIES, evaluate, finetune, magnitude_thresholds, weight_histograms
-from pruning.strategies import at_init_keys
+from pruning import STRATEGIES, evaluate, magnitude_thresholds, weight_histograms
 
 CURVE_LEVELS = tuple(i / 20 for i in range(21))
 AT_INIT_LEVELS = tuple(i / 10 for i in range(11))  # each level trains a network
@@ -29,44 +29,6 @@ config = models.current_config()
 data = models.dataset(config.dataset, config.seed)
 dense = models.dense_evaluation(config)
 labels = strategy_labels()
-
-
-def strategy_control() -> tuple[str, bool, bool]:
-    """The strategy select with its explanation, the APoZ threshold switch and the
-    prune-at-initialization switch (for the strategies that can score θ0)."""
-    pick, mode = st.columns([2, 1], gap="large")
-    with pick:
-        if state.hidden("strategy"):
-            key = state.value("strategy")
-            st.markdown(f"**{t('prune.strategy')}:** {labels[key]}")
-        else:
-            key = st.selectbox(
-                t("prune.strategy"),
-                list(STRATEGIES),
-                key="strategy",
-                format_func=labels.get,
-                persist_state="session",
-            )
-        st.caption(registry_text(key, "description", STRATEGIES[key].description))
-    threshold_mode = STRATEGIES[key].threshold is not None and mode.toggle(
-        t("prune.threshold_mode"), key="threshold_mode"
-    )
-    if not STRATEGIES[key].at_init:  # a stand-in: the student's choice waits for a strategy
-        usable = ", ".join(labels[s] for s in at_init_keys())
-        mode.toggle(
-            t("prune.at_init"),
-            False,
-            key="init_unavailable",
-            disabled=True,
-            help=t("prune.at_init_unsupported", strategies=usable),
-        )
-        return key, threshold_mode, False
-    if state.hidden("init"):
-        return key, threshold_mode, bool(state.value("init"))
-    at_init = mode.toggle(
-        t("prune.at_init"), key="init", help=t("prune.at_init_help"), persist_state="session"
-    )
-    return key, threshold_mode, at_init
 
 
 def accuracy_curves(key: str, at_init: bool) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -194,54 +156,17 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     return view
 
 
-def finetune_action(view: dict) -> None:
-    """Fine-tune the surviving weights of the current view and show what it recovers.
-
-    After pruning at initialization the same action trains the sparse network from θ0,
-    which is exactly the prune-at-init schedule (and the curve's trained line).
-    """
-    result, at_init = view["result"], view["at_init"]
-    text = "prune.train" if at_init else "prune.finetune"  # the i18n keys of this mode
-    epochs = st.number_input(
-        t(f"{text}_epochs"),
-        1,
-        50,
-        AT_INIT_EPOCHS if at_init else 10,
-        key=f"{text}_epochs",  # two inputs, so each mode keeps its own default
-    )
-    token = (config, result.strategy, result.sparsity, result.threshold, at_init, epochs)
-    if st.button(t(text, epochs=epochs), key="finetune"):
-        with st.spinner(t(f"{text}_running")):
-            tuned = finetune(result, data, int(epochs))
-        st.session_state["_finetuned"] = (
-            token,
-            evaluate(tuned.network, data.X_test, data.y_test).accuracy,
-        )
-    done = st.session_state.get("_finetuned")
-    if done and done[0] == token:
-        st.success(
-            t(
-                f"{text}_done",
-                epochs=epochs,
-                sparsity=result.weight_sparsity,
-                before=view["accuracy"],
-                after=done[1],
-                dense=dense.accuracy,
-            )
-        )
-
-
 st.title(t("prune.title"))
 st.caption(t("prune.intro"))
 transfer.uploaded_banner()
-strategy_key, threshold_on, init_on = strategy_control()
+strategy_key, threshold_on, init_on = controls.strategy_control(labels)
 view = live_view(strategy_key, threshold_on, init_on)
 if data.feature_shape is None:  # does not change with the slider: outside the fragment
     st.caption(t("prune.no_pixels"))
 copy_link(None, key="share_link")  # follows the address bar, which the fragment keeps current
 tune, files = st.columns(2, gap="large")
 with tune:
-    finetune_action(view)
+    controls.finetune_action(view, config, dense.accuracy, AT_INIT_EPOCHS)
 with files, st.expander(t("transfer.download_section")):
     transfer.downloads(view)
 challenge.submit_form(

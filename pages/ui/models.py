@@ -168,6 +168,21 @@ def measure_on_cluster(config: ModelConfig):
     return measure
 
 
+def finetuned_accuracy(
+    config: ModelConfig, result: pruning.PruneResult, at_init: bool, epochs: int, text: str
+) -> float:
+    """Test accuracy of ``result`` after ``epochs`` of masked training on the cluster (from
+    θ0 when ``at_init``), with a progress bar captioned ``text``."""
+    client = cluster().client
+    args = (result.masks, result.intercept_masks, epochs, at_init)
+    future = jobs.submit(client, "finetune", config, *args, network=model(config))
+    progress = _Progress(text)
+    try:
+        return jobs.follow(client, future, progress)
+    finally:
+        progress.done()
+
+
 class _Progress:
     """A task's progress bar, and for training a live loss/accuracy chart of every epoch."""
 
