@@ -1,19 +1,21 @@
 """Training: dense networks epoch by epoch, and sparse networks under a fixed mask.
 
-Dense training is scikit-learn's ``MLPClassifier``, one ``partial_fit`` per epoch, with the
-shuffles drawn from the same random stream as ``fit``: the result equals ``fit`` while the
-UI sees every epoch. Masked training runs the same optimiser in numpy with masked
-gradients, and multiplies the masks back in after every step, because momentum and Adam
-would otherwise regrow pruned weights.
+Dense training is scikit-learn's own ``MLPClassifier.fit``, with a hook that reports every
+epoch, so the result is ``fit``'s while the UI sees each epoch. Masked training runs the
+same optimiser in numpy with masked gradients, and multiplies the masks back in after every
+step, because momentum and Adam would otherwise regrow pruned weights.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
 from sklearn.utils import gen_batches, shuffle
 
 from .backprop import loss_and_gradients, targets
@@ -72,80 +74,97 @@ class _Adam:
             p -= lr * m / (np.sqrt(v) + self.eps)
 
 
-def _fit_epochs(network, data, epochs, rng, run_epoch, weights, on_epoch, stop_early) -> Network:
-    """The epoch loop shared by dense and masked training; returns the trained network.
+def _held_out_accuracy(coefs, intercepts, activation: str, data: Dataset) -> float:
+    """Accuracy on the held-out split, for the per-epoch curve (never used to train)."""
+    logits = forward(coefs, intercepts, activation, data.X_test)
+    pred = (logits[:, 0] > 0).astype(int) if logits.shape[1] == 1 else logits.argmax(axis=1)
+    return float(np.mean(pred == data.y_test))
 
-    Shuffles are drawn from ``rng`` with the same call ``MLPClassifier.fit`` makes, so
-    dense training reproduces ``fit`` exactly (same batches, weights and epoch count).
-    """
-    n = len(data.y_train)
-    order = np.arange(n)
-    history, best, stale = list(network.history), np.inf, 0
+
+def _fit_epochs(network, data, epochs, rng, run_epoch, weights, on_epoch) -> Network:
+    """The masked trainer's epoch loop (shuffles drawn as ``MLPClassifier.fit`` draws them);
+    returns the trained network with its history extended."""
+    order = np.arange(len(data.y_train))
+    history = list(network.history)
     for epoch in range(1, epochs + 1):
         order = shuffle(order, random_state=rng)
         loss = float(run_epoch(order))
-        coefs, intercepts = weights()
-        logits = forward(coefs, intercepts, network.activation, data.X_test)
-        pred = (logits[:, 0] > 0).astype(int) if logits.shape[1] == 1 else logits.argmax(axis=1)
-        history.append(Epoch(len(history) + 1, loss, float(np.mean(pred == data.y_test))))
+        accuracy = _held_out_accuracy(*weights(), network.activation, data)
+        history.append(Epoch(len(history) + 1, loss, accuracy))
         if on_epoch is not None:
-            on_epoch(epoch, loss, history[-1].val_accuracy)
-        if stop_early:  # scikit-learn's rule: no improvement by TOL for N_ITER_NO_CHANGE epochs
-            stale = stale + 1 if loss > best - TOL else 0
-            best = min(best, loss)
-            if stale > N_ITER_NO_CHANGE:
-                break
+            on_epoch(epoch, loss, accuracy)
     coefs, intercepts = weights()
     return dataclasses.replace(network, coefs=coefs, intercepts=intercepts, history=history)
+
+
+class _ReportingMLP(MLPClassifier):
+    """``MLPClassifier`` whose ``fit`` calls ``report(self)`` after every epoch.
+
+    scikit-learn calls ``_update_no_improvement_count`` once per epoch, right after the
+    epoch's weights and loss are known; hooking it lets ``fit`` itself train (its shuffles,
+    steps and stopping rule, bit for bit) while the UI still sees every epoch.
+    """
+
+    report: Callable[[MLPClassifier], None]
+
+    def _update_no_improvement_count(self, *args, **kwargs):
+        super()._update_no_improvement_count(*args, **kwargs)
+        self.report(self)
 
 
 def train(
     data: Dataset, config: ModelConfig | None = None, *, on_epoch: OnEpoch | None = None, **fields
 ) -> Network:
-    """Train an ``MLPClassifier`` epoch by epoch and return it as an immutable network.
+    """Train an ``MLPClassifier`` and return it as an immutable network.
 
     ``config`` (a ``ModelConfig``, its defaults when omitted) says what to train; keyword
     ``fields`` override single settings, e.g. ``train(data, hidden=(32,), max_iter=50)``.
-    The result equals ``MLPClassifier(..., random_state=seed).fit`` on the same data.
-    ``on_epoch(epoch, loss, val_accuracy)`` is called after every epoch; the accuracy is
-    measured on the held-out split, which never influences training or stopping.
-    Training stops when the loss has not improved by ``1e-4`` for 10 epochs, as in
-    scikit-learn, or after ``max_iter`` epochs.
+    It is ``MLPClassifier(..., random_state=seed).fit`` on the same data (same weights,
+    same epochs), and ``on_epoch(epoch, loss, val_accuracy)`` is called after every epoch;
+    the accuracy is measured on the held-out split, which never influences training or
+    stopping. Training stops when the loss has not improved by ``1e-4`` for 10 epochs, as
+    in scikit-learn, or after ``max_iter`` epochs.
     """
     if config is not None and config.dataset != data.name:
         raise ValueError(f"the configuration is for {config.dataset}, the data are {data.name}")
     config = dataclasses.replace(config or ModelConfig(dataset=data.name), **fields)
-    rng = np.random.RandomState(config.seed)
     outputs = 1 if data.n_classes == 2 else data.n_classes
-    coefs, intercepts = glorot_init(
-        (data.n_features, *config.hidden, outputs), config.activation, rng
+    sizes = (data.n_features, *config.hidden, outputs)
+    # θ0 exactly as fit draws it: the first draws of its random state
+    coefs, intercepts = glorot_init(sizes, config.activation, np.random.RandomState(config.seed))
+    history: list[Epoch] = []
+
+    def report(clf: MLPClassifier) -> None:
+        accuracy = _held_out_accuracy(clf.coefs_, clf.intercepts_, config.activation, data)
+        history.append(Epoch(clf.n_iter_, float(clf.loss_), accuracy))
+        if on_epoch is not None:
+            on_epoch(*history[-1])
+
+    clf = _ReportingMLP(
+        hidden_layer_sizes=config.hidden,
+        activation=config.activation,
+        solver=config.solver,
+        learning_rate_init=config.learning_rate,
+        alpha=config.alpha,
+        batch_size=min(config.batch_size, len(data.y_train)),
+        max_iter=config.max_iter,
+        tol=TOL,
+        n_iter_no_change=N_ITER_NO_CHANGE,
+        random_state=config.seed,
     )
-    theta0 = Network(
-        coefs,
-        intercepts,
+    clf.report = report
+    with warnings.catch_warnings():  # reaching max_iter is a choice here, not a problem
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(data.X_train, data.y_train)
+    return Network(
+        clf.coefs_,
+        clf.intercepts_,
         config.activation,
         data.labels,
         coefs,
         intercepts,
+        history=tuple(history),
         config=config.as_dict(),
-    )
-    clf = theta0.to_sklearn()
-    clf.shuffle = False  # we shuffle, drawing from rng exactly as fit does
-    clf.batch_size = min(config.batch_size, len(data.y_train))
-
-    def run_epoch(order):
-        clf.partial_fit(data.X_train[order], data.y_train[order])
-        return clf.loss_
-
-    return _fit_epochs(
-        theta0,
-        data,
-        config.max_iter,
-        rng,
-        run_epoch,
-        lambda: (clf.coefs_, clf.intercepts_),
-        on_epoch,
-        stop_early=True,
     )
 
 
@@ -201,6 +220,4 @@ def train_masked(
         return total / len(order)
 
     rng = np.random.RandomState(seed)
-    return _fit_epochs(
-        network, data, epochs, rng, run_epoch, lambda: (coefs, intercepts), on_epoch, False
-    )
+    return _fit_epochs(network, data, epochs, rng, run_epoch, lambda: (coefs, intercepts), on_epoch)
