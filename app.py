@@ -118,11 +118,16 @@ def main() -> None:
     state.show_notices()
     # Train the model first (progress bar) for the pages that use it; the Train page trains
     # with a live loss curve of its own; Learn and Lessons are text.
-    if page.url_path not in ("train", "learn", "lessons"):
-        models.model(models.current_config())
-    _freeze_after_warmup()
-    state.new_run()
-    page.run()
+    try:
+        if page.url_path not in ("train", "learn", "lessons"):
+            models.model(models.current_config())
+        _freeze_after_warmup()
+        state.new_run()
+        page.run()
+    except models.TrainingFailed as exc:  # the sidebar stays: the student changes a setting
+        st.error(t("common.training_failed", reason=exc))
+        state.sync_url()
+        st.stop()  # no page without its network
     state.sync_url()
     state.reload_if_requested()
 

@@ -195,3 +195,17 @@ def test_the_page_says_in_one_line_when_the_scheduler_is_unreachable(monkeypatch
     finally:
         models._cluster(address).close()
         models._cluster.clear()
+
+
+def test_a_network_that_diverges_says_so_and_keeps_nothing():
+    from pages.ui import models
+    from tests.apptest import app
+
+    link = {"dataset": "wine", "hidden": "300-300-300", "activation": "identity", "lr": "0.3"}
+    at = app(**link, epochs="30").run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("This network could not be trained: Solver produced non-finite")
+    assert at.sidebar.text_input(key="hidden").value == "300-300-300"  # change it and go on
+    config = ModelConfig("wine", (300, 300, 300), "identity", learning_rate=0.3, max_iter=30)
+    assert models.results().network(jobs.task_key("train", config)) is None

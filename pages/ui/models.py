@@ -212,6 +212,10 @@ class _Progress:
         self.bar.empty()
 
 
+class TrainingFailed(Exception):
+    """The network could not be trained (it diverged); the app shows why, once."""
+
+
 def model(
     config: ModelConfig, on_history: Callable[[list], None] | None = None, quiet: bool = False
 ) -> Network:
@@ -223,13 +227,15 @@ def model(
         return found
 
     def build() -> Network:
-        if quiet:  # cached functions may not draw
-            return computed("train", config)
-        progress = _Progress(t("common.training"), config.max_iter, on_history)
+        # cached functions may not draw: no progress bar for them
+        progress = None if quiet else _Progress(t("common.training"), config.max_iter, on_history)
         try:
             return computed("train", config, on_event=progress)
+        except ValueError as exc:  # the engine refused or training diverged: nothing is kept
+            raise TrainingFailed(str(exc)) from None
         finally:
-            progress.done()
+            if progress is not None:
+                progress.done()
 
     return store.get(config, build)
 
