@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= localhost
 
-.PHONY: run test lint bench bench-app bench-load bench-class clean
+.PHONY: run warm test lint bench bench-app bench-load bench-class clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 # PYTHONPATH: the local Dask cluster's worker processes import the project from here.
 run: $(VENV)/.run-deps
 	PYTHONPATH=$(CURDIR) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+## Before class: open every lesson once, so its model and curves wait in the result store.
+warm: $(VENV)/.run-deps
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m pages.ui.warm
 
 ## Lint, then run every test: engine, app and real-browser tests.
 test: $(VENV)/.dev-deps

@@ -209,3 +209,19 @@ def test_a_network_that_diverges_says_so_and_keeps_nothing():
     assert at.sidebar.text_input(key="hidden").value == "300-300-300"  # change it and go on
     config = ModelConfig("wine", (300, 300, 300), "identity", learning_rate=0.3, max_iter=30)
     assert models.results().network(jobs.task_key("train", config)) is None
+
+
+def test_warming_a_lesson_leaves_its_model_and_curve_in_the_store():
+    from pages.ui import lessons, models
+    from pages.ui.warm import warm
+
+    lesson = next(x for x in lessons.load() if x.preset.get("hidden") == "50-500-50")
+    assert warm(lesson) > 0
+    config = ModelConfig(hidden=(50, 500, 50))
+    assert models.results().network(jobs.task_key("train", config)) is not None
+    stored = (
+        models.results()
+        .engine.connect()
+        .exec_driver_sql("SELECT count(*) FROM results WHERE key LIKE 'sweep-%'")
+    )
+    assert stored.scalar() >= 1  # the Prune page's curve for the lesson's strategy
