@@ -15,7 +15,7 @@ from distributed import get_worker
 
 import pruning
 from classroom.board import measured
-from pruning import Dataset, ModelConfig, Network, PruneResult
+from pruning import Dataset, ModelConfig, Network, Pruner, PruneResult
 
 EVERY = 0.2  # seconds between progress events: a live chart, not a flood
 
@@ -116,6 +116,39 @@ def sensitivity(
     """``pruning.sensitivity``: prune one layer at a time."""
     _one_blas_thread()
     return pruning.sensitivity(network, dataset(config.dataset, config.seed), strategy, levels)
+
+
+def measure(
+    network: Network,
+    config: ModelConfig,
+    points: tuple[tuple[str, float], ...],
+    rounds: int,
+    repeats: int,
+    attempt: int = 0,
+    topic: str | None = None,
+) -> pd.DataFrame:
+    """``pruning.measure`` of ``network`` pruned at each (strategy, level) point: bytes and
+    timings, the Cost page's table. ``attempt`` numbers a fresh measurement ("Measure
+    again"): timings vary, so a new attempt is a new task."""
+    _one_blas_thread()
+    data = dataset(config.dataset, config.seed)
+    results = [Pruner(network, s, data).prune(level) for s, level in points]
+    return pruning.measure(results, data.X_test, rounds, repeats, Reporter(topic))
+
+
+def sharing(
+    network: Network,
+    config: ModelConfig,
+    strategy: str,
+    sparsity: float,
+    ks: tuple[int, ...],
+    topic: str | None = None,
+) -> pd.DataFrame:
+    """``pruning.sharing_table`` of ``network`` pruned by ``strategy`` at ``sparsity``."""
+    _one_blas_thread()
+    data = dataset(config.dataset, config.seed)
+    pruned = Pruner(network, strategy, data).prune(sparsity).network
+    return pruning.sharing_table(pruned, ks, data, Reporter(topic))
 
 
 def finetune(

@@ -32,23 +32,9 @@ format_labels = {f: t(f"cost.format_{f}") for f in (*FORMATS, "unpruned")}
 run = st.session_state.get("_cost_run", 0)  # bumped by "Measure again"
 
 
-def _stored(store_key: tuple, texts: list[str], compute: Callable) -> pd.DataFrame:
-    """``compute(progress)`` once per ``store_key`` for all sessions (under a lock, so a
-    classroom does not time the same thing thirty times at once), with a progress bar
-    that reads ``texts[i]`` while the engine runs step i of ``len(texts)``."""
-
-    def build() -> pd.DataFrame:
-        bar = st.progress(0.0, text=texts[0])
-
-        def report(fraction: float, _message: str) -> None:
-            bar.progress(fraction, text=texts[min(round(fraction * len(texts)), len(texts) - 1)])
-
-        try:
-            return compute(report)
-        finally:
-            bar.empty()
-
-    return models.shared_store("cost", 32).get(store_key, build)
+def _steps(texts: list[str]) -> Callable[[float], str]:
+    """A progress caption that reads ``texts[i]`` while the task runs step i of them."""
+    return lambda fraction: texts[min(round(fraction * len(texts)), len(texts) - 1)]
 
 
 @st.cache_data(max_entries=64, ttl=models.TTL, show_spinner=False)
@@ -58,14 +44,11 @@ def _repeats(config: pruning.ModelConfig, _network) -> int:
 
 
 def _measured(points: list[tuple[str, float]], repeats: int, text) -> pd.DataFrame:
-    """``pruning.measure`` of each (strategy, level) point, one table row each."""
-
-    def compute(report) -> pd.DataFrame:
-        results = [models.pruner(config, s).prune(level) for s, level in points]
-        return pruning.measure(results, data.X_test, ROUNDS, repeats, report)
-
-    return _stored(
-        (config, tuple(points), repeats, run), [text(*p) for p in points] * ROUNDS, compute
+    """``pruning.measure`` of each (strategy, level) point on the cluster, one row each,
+    computed once for every student (and again when someone presses Measure again)."""
+    texts = [text(*p) for p in points] * ROUNDS
+    return models.task_table(
+        "measure", config, tuple(points), ROUNDS, repeats, run, text=_steps(texts)
     )
 
 
@@ -151,11 +134,8 @@ st.caption(t("cost.sharing_intro"))
 if result.nonzero == 0:
     st.info(t("cost.sharing_nothing"))
 else:
-    table = _stored(
-        ("sharing", config, key, sparsity, SHARING_K),
-        [t("cost.clustering", k=k) for k in SHARING_K],
-        lambda report: pruning.sharing_table(result.network, SHARING_K, data, report),
-    )
+    texts = [t("cost.clustering", k=k) for k in SHARING_K]
+    table = models.task_table("sharing", config, key, sparsity / 100, SHARING_K, text=_steps(texts))
     float_accuracy = pruning.evaluate(result.network, data.X_test, data.y_test).accuracy
     st.plotly_chart(
         figs.sharing_curve(table, float_accuracy, t), key="cost_sharing", config=figs.CONFIG
