@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from pruning import STRATEGIES, Pruner, limit_blas_threads, load_dataset, train
+from tests.services import postgres_bin, postgres_server
 
 limit_blas_threads()  # as the dashboard and the CLI do: one BLAS thread per process
 
@@ -96,6 +97,17 @@ def snapshot():
         return [np.array(a, copy=True) for a in arrays]
 
     return take
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for this test session (``tests/services.py``); its URL."""
+    if postgres_bin() is None:
+        if os.environ.get("CI"):
+            raise pytest.UsageError("CI must test PostgreSQL, but it is not installed")
+        pytest.skip("PostgreSQL not installed: apt-get install postgresql to test it")
+    with postgres_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -24,6 +24,7 @@ from classroom import Board, BoardError, Settings, default_url
 from classroom.migrations import MIGRATIONS, SCHEMA_VERSION
 from classroom.rules import chance_level, normalize_nickname, target_at_chance
 from pruning import ModelConfig, Pruner, evaluate, load_dataset, train
+from tests.services import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = {
@@ -58,9 +59,12 @@ def net3(iris3):
     return train(iris3, hidden=(5,), max_iter=50, seed=3)
 
 
-@pytest.fixture
-def url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'board.db'}"
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request, tmp_path) -> str:
+    """An empty board database: a SQLite file, or a fresh database on a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'board.db'}"
+    return fresh_database(request.getfixturevalue("postgres"))
 
 
 @pytest.fixture
@@ -443,10 +447,12 @@ def test_export_csv_has_every_attempt_and_is_spreadsheet_safe(board, play):
 # --- storage -------------------------------------------------------------------------------
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(board):
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    board = Board(f"sqlite:///{tmp_path / 'board.db'}")
     with board.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    board.dispose()
 
 
 def test_entries_survive_a_new_board_on_the_same_file(board, play, url):
@@ -516,8 +522,8 @@ def test_thirty_students_submitting_at_once_lose_nothing(url, net, iris, shared)
     top = one.top(100)  # all but the sparsest few, whose networks collapsed
     assert len(top) >= 25 and [e.rank for e in top] == list(range(1, len(top) + 1))
     assert all(e.collapsed for e in one.below_target(100))
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
-        assert raw.execute("SELECT COUNT(*) FROM entries").fetchone()[0] == 30
+    with sqlalchemy.create_engine(url).connect() as raw:  # a connection of its own
+        assert raw.exec_driver_sql("SELECT COUNT(*) FROM entries").scalar() == 30
 
 
 # --- migrations ----------------------------------------------------------------------------
@@ -637,12 +643,13 @@ def test_a_version_3_database_gains_seeds_and_collapse_marks(tmp_path, net, iris
 
 def test_a_database_from_newer_code_is_refused(url):
     Board(url).dispose()
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
-        raw.execute(
-            "INSERT INTO schema_version VALUES (?, '2030-01-01 00:00:00', 'future')",
-            (SCHEMA_VERSION + 1,),
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as raw:
+        raw.exec_driver_sql(
+            "INSERT INTO schema_version VALUES "
+            f"({SCHEMA_VERSION + 1}, '2030-01-01 00:00:00', 'future')"
         )
-    raw.close()
+    engine.dispose()
     with pytest.raises(RuntimeError, match="newer than this code"):
         Board(url)
 

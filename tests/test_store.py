@@ -13,6 +13,7 @@ import pruning
 from compute import store as store_module
 from compute.store import ResultStore
 from pruning import load_dataset
+from tests.services import fresh_database
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +21,12 @@ def net():
     return pruning.train(load_dataset("iris"), hidden=(5,), max_iter=20)
 
 
-@pytest.fixture
-def url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request, tmp_path) -> str:
+    """An empty database: a SQLite file, or a fresh database on a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return fresh_database(request.getfixturevalue("postgres"))
 
 
 def test_networks_and_tables_survive_a_restart(url, net):
@@ -63,7 +67,8 @@ def test_a_corrupt_entry_is_recomputed_not_shown(url, caplog):
     assert "corrupt" in caplog.text
 
 
-def test_a_locked_store_answers_not_stored(url, caplog, monkeypatch):
+def test_a_locked_store_answers_not_stored(tmp_path, caplog, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
     store = ResultStore(url)
     store.put("a", "frame", b"1")
