@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .network import Epoch, Network
 from .version import __version__
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_EXPANDED = 64 * 1024 * 1024  # what a file's arrays may hold once loaded (a zip inflates)
 MAX_LAYERS = 8
 _KEY = re.compile(r"^(coef|intercept|mask)_(\d+)$")
 
@@ -92,11 +94,14 @@ def read_npz(source) -> ModelFile:
     if not raw.startswith(b"PK\x03\x04"):
         raise ValueError("not a valid .npz model file (it is not a NumPy zip archive)")
     try:
+        _check_headers(raw)
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             names = list(npz.files)
             if len(names) > 3 * MAX_LAYERS + 1:
                 raise ValueError("the file holds too many arrays to be a model")
             arrays = {name: npz[name] for name in names}
+    except _Refused:
+        raise
     except ValueError as exc:
         if "pickle" in str(exc).lower():
             raise ValueError("the file contains pickled objects, which are never loaded") from None
@@ -104,6 +109,39 @@ def read_npz(source) -> ModelFile:
     except (OSError, zipfile.BadZipFile, EOFError, KeyError):
         raise ValueError("not a valid .npz model file (it is not a NumPy zip archive)") from None
     return _validate(arrays)
+
+
+class _Refused(ValueError):
+    """A file refused for what its headers declare (the message says what)."""
+
+
+def _check_headers(raw: bytes) -> None:
+    """Refuse, from the zip directory and each array's ``.npy`` header alone (nothing is
+    inflated or allocated), a file whose arrays would hold more than ``MAX_EXPANDED``
+    bytes or Python objects. A 20 MB archive can otherwise declare arrays of gigabytes."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        members = archive.infolist()
+        if len(members) > 3 * MAX_LAYERS + 1:
+            raise _Refused("the file holds too many arrays to be a model")
+        declared = sum(m.file_size for m in members)
+        total = 0
+        for member in members:
+            with archive.open(member) as stream:
+                version = np.lib.format.read_magic(stream)
+                read_header = (
+                    np.lib.format.read_array_header_1_0
+                    if version == (1, 0)
+                    else np.lib.format.read_array_header_2_0
+                )
+                shape, _, dtype = read_header(stream)
+            if dtype.hasobject:
+                raise _Refused("the file contains pickled objects, which are never loaded")
+            total += math.prod(shape) * dtype.itemsize
+    if max(total, declared) > MAX_EXPANDED:
+        raise _Refused(
+            f"the file's arrays would take {max(total, declared) / 2**20:,.0f} MB once loaded;"
+            f" a model file may take {MAX_EXPANDED // 2**20} MB"
+        )
 
 
 def _read(source) -> bytes:

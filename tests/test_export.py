@@ -106,3 +106,39 @@ def test_oversized_and_non_zip_files_are_refused(tmp_path):
         zf.writestr("coef_0.npy", b"garbage")
     with pytest.raises(ValueError):
         read_npz(broken.getvalue())
+
+
+def _declared_npz(shape: tuple[int, ...]) -> bytes:
+    """An .npz whose one array's header declares ``shape`` (float64) over a few bytes."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("coef_0.npy", header.getvalue() + b"\0" * 64)
+    return buffer.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    """A small deflated .npz whose zeros inflate to 72 MB."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, coef_0=np.zeros((3000, 3000)), meta=np.array("{}"))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: _declared_npz((100_000, 100_000)), _zip_bomb], ids=["80-GB", "zip-bomb"]
+)
+def test_a_file_that_would_expand_past_the_bound_is_refused_from_its_headers(make):
+    import tracemalloc
+
+    raw = make()
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="once loaded; a model file may take 64 MB"):
+            read_npz(raw)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(raw) < 1_000_000 and peak < 5_000_000  # refused without inflating anything
