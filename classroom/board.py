@@ -23,6 +23,7 @@ import dataclasses
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 
 import numpy as np
 from sqlalchemy import and_, case, delete, func, insert, literal, select, update
@@ -47,7 +48,7 @@ from .rules import (
     lesson_values,
     normalize_nickname,
 )
-from .store import entries, open_engine, settings_table, utcnow, writer
+from .store import entries, login_failures, open_engine, settings_table, utcnow, writer
 
 Measure = Callable[
     ..., tuple[PruneResult, float]
@@ -55,6 +56,8 @@ Measure = Callable[
 
 MAX_ENTRIES = 10_000  # a whole term of classes; protects the disk from a runaway script
 MAX_PER_NICKNAME = 200  # per dataset: plenty for a lesson, bounds one player's spam
+MAX_FAILURES = 5  # wrong teacher passphrases within LOCKOUT_SECONDS before logins wait
+LOCKOUT_SECONDS = 60
 
 
 class Board:
@@ -297,6 +300,39 @@ class Board:
             query = query.where(entries.c.dataset == dataset)
         with self.engine.connect() as conn:
             return int(conn.scalar(query))
+
+    # --- the teacher's passphrase ---
+    def login_wait(self) -> float:
+        """Seconds before the next passphrase may be tried: nonzero for ``LOCKOUT_SECONDS``
+        after ``MAX_FAILURES`` wrong ones within that time, on any server of the class."""
+        now = utcnow()
+        since = now - timedelta(seconds=LOCKOUT_SECONDS)
+        with self.engine.connect() as conn:
+            recent = (
+                conn.execute(
+                    select(login_failures.c.at)
+                    .where(login_failures.c.at > since)
+                    .order_by(login_failures.c.at.desc())
+                    .limit(MAX_FAILURES)
+                )
+                .scalars()
+                .all()
+            )
+        if len(recent) < MAX_FAILURES:
+            return 0.0
+        return max(0.0, (recent[0] + timedelta(seconds=LOCKOUT_SECONDS) - now).total_seconds())
+
+    def login_failed(self) -> None:
+        """Record a wrong passphrase (and forget those too old to count)."""
+        with self._writer.begin() as conn:
+            old = utcnow() - timedelta(seconds=LOCKOUT_SECONDS)
+            conn.execute(delete(login_failures).where(login_failures.c.at <= old))
+            conn.execute(insert(login_failures).values(at=utcnow()))
+
+    def login_succeeded(self) -> None:
+        """The right passphrase: earlier wrong ones no longer count."""
+        with self._writer.begin() as conn:
+            conn.execute(delete(login_failures))
 
     def clear(self) -> int:
         """Delete every entry (settings stay); return how many were deleted."""

@@ -133,6 +133,20 @@ def _config_seed(raw: str | None) -> int | None:
     return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
 
 
+def v5_login_failures(conn: Connection) -> None:
+    """``login_failures``: when a wrong teacher passphrase was tried. Several server
+    replicas share one database, so the lockout after repeated wrong passphrases must live
+    here, not in one process's memory (a student would just reconnect to another)."""
+    v5 = MetaData()
+    Table(
+        "login_failures",
+        v5,
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime, nullable=False, index=True),
+    )
+    v5.create_all(conn)
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("settings and entries tables", v1_settings_and_entries),
     ("entries: config, requested_sparsity, nonzero, total", v2_measurements),
@@ -141,6 +155,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
         "entries: seed (back-filled from config) and collapse, indexed with dataset",
         v4_seed_and_collapse,
     ),
+    ("login_failures: the teacher lockout, shared by server replicas", v5_login_failures),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -51,6 +51,12 @@ settings_table = Table(
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+)
 entries = Table(
     "entries",
     metadata,

@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy
 
 from classroom import Board, BoardError, Settings, default_url
+from classroom.board import LOCKOUT_SECONDS, MAX_FAILURES
 from classroom.migrations import MIGRATIONS, SCHEMA_VERSION
 from classroom.rules import chance_level, normalize_nickname, target_at_chance
 from pruning import ModelConfig, Pruner, evaluate, load_dataset, train
@@ -615,7 +616,8 @@ def test_a_version_3_database_gains_seeds_and_collapse_marks(tmp_path, net, iris
     engine.dispose()
 
     board = Board(f"sqlite:///{path}")
-    assert board.schema_version() == SCHEMA_VERSION == 4
+    assert board.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
+    assert board.login_wait() == 0.0  # and version 5's lockout table is there
     with sqlite3.connect(path) as raw:
         stored = {r[0]: r[1:] for r in raw.execute("SELECT nickname, seed, collapse FROM entries")}
         indexes = {row[1] for row in raw.execute("PRAGMA index_list(entries)")}
@@ -670,3 +672,16 @@ def test_a_refusal_keeps_its_reason_across_processes():
         "mask 0 has shape (1,)",
         {"detail": "0"},
     )
+
+
+def test_the_passphrase_lockout_is_shared_by_every_server(board, url):
+    replica = Board(url)  # another server process of the same class
+    for _ in range(MAX_FAILURES - 1):
+        board.login_failed()
+    assert replica.login_wait() == 0.0
+    replica.login_failed()
+    assert 0 < board.login_wait() <= LOCKOUT_SECONDS
+    assert 0 < replica.login_wait() <= LOCKOUT_SECONDS
+    board.login_succeeded()
+    assert replica.login_wait() == 0.0
+    replica.dispose()

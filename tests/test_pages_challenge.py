@@ -212,6 +212,21 @@ def test_teacher_controls_need_the_passphrase(board):
     assert not any("at or below chance" in w.value for w in at.warning)
 
 
+def test_wrong_passphrases_lock_every_session_out(board):
+    """The lockout lives in the board's database: a student who tries five passphrases
+    and then reconnects (another session, or another server replica) still waits."""
+    guesser = open_challenge({"passphrase": PASSPHRASE})
+    for guess in range(5):
+        guesser.text_input(key="teacher_passphrase").input(f"guess {guess}")
+        guesser.button(key="FormSubmitter:teacher_login-Unlock").click().run()
+    elsewhere = open_challenge({"passphrase": PASSPHRASE})
+    elsewhere.text_input(key="teacher_passphrase").input(PASSPHRASE)  # even the right one
+    elsewhere.button(key="FormSubmitter:teacher_login-Unlock").click().run()
+    (locked,) = elsewhere.error
+    assert locked.value.startswith("Too many wrong passphrases: wait ")
+    assert not elsewhere.toggle  # the teacher's controls stay closed
+
+
 def test_teacher_sets_the_seed_and_is_warned_about_a_target_at_chance(board):
     at = open_challenge({"passphrase": PASSPHRASE})
     at.text_input(key="teacher_passphrase").input(PASSPHRASE)

@@ -45,9 +45,6 @@ from .i18n import language, registry_text, t
 ME = "_challenge_me"  # the nickname this browser session last submitted with
 NICKNAME = "challenge_nickname"
 TEACHER = "_challenge_teacher"  # digest of the passphrase this session unlocked with
-FAILURES = "_challenge_failures"
-MAX_FAILURES = 5  # wrong passphrases in a row before this session waits
-LOCKOUT_SECONDS = 60
 HIGHLIGHT = "background-color: rgba(230, 159, 0, 0.25)"  # Okabe-Ito orange, light
 COLUMNS = ("rank", "you", "nickname", "sparsity", "accuracy", "kept", "strategy")
 
@@ -308,28 +305,26 @@ def teacher_area(board: Board) -> None:
         st.code('[board]\npassphrase = "a long phrase only the teacher knows"', language="toml")
         return
     if not is_teacher(secret):
-        _login(secret)
+        _login(board, secret)
         return
     _controls(board)
 
 
-def _login(secret: str) -> None:
+def _login(board: Board, secret: str) -> None:
     with st.form("teacher_login"):
         given = st.text_input(t("challenge.passphrase"), type="password", key="teacher_passphrase")
         sent = st.form_submit_button(t("challenge.unlock"))
     if not sent:
         return
-    failures, until = st.session_state.get(FAILURES, (0, 0.0))
-    if time.monotonic() < until:
-        st.error(t("challenge.locked", seconds=round(until - time.monotonic())))
+    wait = board.login_wait()  # in the database: the same on every server of the class
+    if wait > 0:
+        st.error(t("challenge.locked", seconds=max(1, round(wait))))
         return
     if hmac.compare_digest(_digest(given), _digest(secret)):
+        board.login_succeeded()
         st.session_state[TEACHER] = _digest(secret)
-        st.session_state.pop(FAILURES, None)
         st.rerun()
-    failures += 1
-    lock = time.monotonic() + LOCKOUT_SECONDS if failures >= MAX_FAILURES else 0.0
-    st.session_state[FAILURES] = (0 if lock else failures, lock)
+    board.login_failed()
     st.error(t("challenge.wrong_passphrase"))
 
 
