@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= localhost
 
-.PHONY: run warm test lint bench bench-app bench-load bench-class clean
+.PHONY: run class warm test lint bench bench-app bench-load bench-class clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 # PYTHONPATH: the local Dask cluster's worker processes import the project from here.
 run: $(VENV)/.run-deps
 	PYTHONPATH=$(CURDIR) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+## A class bigger than one process: PostgreSQL, Dask, REPLICAS Streamlit processes, HAProxy on PORT.
+REPLICAS ?= 2
+class: $(VENV)/.run-deps
+	$(BIN)/python deploy/run_class.py --replicas $(REPLICAS) --port $(or $(CLASS_PORT),8500) --address $(if $(filter localhost,$(ADDRESS)),0.0.0.0,$(ADDRESS))
 
 ## Before class: open every lesson once, so its model and curves wait in the result store.
 warm: $(VENV)/.run-deps

@@ -132,8 +132,5 @@ def main() -> None:
     state.reload_if_requested()
 
 
-# Streamlit runs this script as __main__. A worker process of the local Dask cluster
-# imports it as __mp_main__ (multiprocessing's spawn re-imports the main module): there it
-# must only define, never draw or start a cluster of its own.
-if __name__ == "__main__":
+if __name__ == "__main__":  # Streamlit runs the script as __main__; an import only defines
     main()

@@ -77,10 +77,12 @@ def _board(url: str) -> Board:
 def current_board() -> Board | None:
     """The shared board, or None after showing a short error when the database is unusable."""
     try:
-        return _board(board_url())
+        board = _board(board_url())
+        board.settings()  # the database answers now (it may be restarting mid-class)
     except (SQLAlchemyError, OSError, RuntimeError, ValueError):
         st.error(t("challenge.unavailable"))
         return None
+    return board
 
 
 def passphrase() -> str | None:
@@ -258,8 +260,8 @@ def _form(board: Board, config, strategy_key: str, sparsity_percent, masks) -> N
     except BoardError as exc:
         st.error(error_text(exc))
         return
-    except SQLAlchemyError:
-        st.error(t("challenge.unavailable"))
+    except SQLAlchemyError:  # e.g. the database restarting: nothing was stored
+        st.error(t("challenge.unavailable_retry"))
         return
     st.session_state[ME] = entry.nickname
     values = {

@@ -1,0 +1,1 @@
+"""The class deployment: PostgreSQL, Dask, Streamlit replicas and HAProxy (`make class`)."""
