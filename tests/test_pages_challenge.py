@@ -288,7 +288,8 @@ def test_an_unusable_database_gives_a_short_message(monkeypatch):
     at = open_challenge()
     assert any("The board is unavailable right now" in e.value for e in at.error)
     at = form_app()
-    assert any("The board is unavailable right now" in e.value for e in at.error) and not at.text_input
+    assert any("The board is unavailable right now" in e.value for e in at.error)
+    assert not at.text_input
 
 
 def test_a_database_restart_mid_class_loses_nothing_and_needs_no_app_restart(monkeypatch):
