@@ -12,8 +12,8 @@ import os
 import numpy as np
 import pytest
 
+from deploy.processes import postgres_bin, postgres_server
 from pruning import STRATEGIES, Pruner, limit_blas_threads, load_dataset, train
-from tests.services import postgres_bin, postgres_server
 
 limit_blas_threads()  # as the dashboard and the CLI do: one BLAS thread per process
 
@@ -101,13 +101,13 @@ def snapshot():
 
 @pytest.fixture(scope="session")
 def postgres():
-    """A real PostgreSQL server for this test session (``tests/services.py``); its URL."""
+    """A real PostgreSQL server for this test session (``deploy/processes.py``); its URL."""
     if postgres_bin() is None:
         if os.environ.get("CI"):
             raise pytest.UsageError("CI must test PostgreSQL, but it is not installed")
         pytest.skip("PostgreSQL not installed: apt-get install postgresql to test it")
-    with postgres_server() as url:
-        yield url
+    with postgres_server() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session", autouse=True)

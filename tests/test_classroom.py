@@ -24,8 +24,8 @@ from classroom import Board, BoardError, Settings, default_url
 from classroom.board import LOCKOUT_SECONDS, MAX_FAILURES
 from classroom.migrations import MIGRATIONS, SCHEMA_VERSION
 from classroom.rules import chance_level, normalize_nickname, target_at_chance
+from deploy.processes import fresh_database
 from pruning import ModelConfig, Pruner, evaluate, load_dataset, train
-from tests.services import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = {

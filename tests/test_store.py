@@ -12,8 +12,8 @@ import pytest
 import pruning
 from compute import store as store_module
 from compute.store import ResultStore
+from deploy.processes import fresh_database
 from pruning import load_dataset
-from tests.services import fresh_database
 
 
 @pytest.fixture(scope="module")
