@@ -13,6 +13,7 @@ PagesManager.uses_pages_directory = False  # we route with st.navigation (see pa
 
 from pages.ui import models, state  # noqa: E402
 from pages.ui.i18n import LANGUAGES, t  # noqa: E402
+from pages.ui.reconnect import reload_after_reconnect  # noqa: E402
 from pruning import FIELDS, Field, limit_blas_threads  # noqa: E402
 
 PAGES = (
@@ -130,6 +131,7 @@ def main() -> None:
         st.stop()  # no page without its network
     state.sync_url()
     state.reload_if_requested()
+    reload_after_reconnect()
 
 
 if __name__ == "__main__":  # Streamlit runs the script as __main__; an import only defines

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 
 import numpy as np
 import pytest
 
-from deploy.processes import postgres_bin, postgres_server
+from deploy.processes import (
+    dask_cluster,
+    free_port,
+    fresh_database,
+    haproxy,
+    postgres_bin,
+    postgres_server,
+    replicas,
+)
 from pruning import STRATEGIES, Pruner, limit_blas_threads, load_dataset, train
 
 limit_blas_threads()  # as the dashboard and the CLI do: one BLAS thread per process
@@ -108,6 +117,29 @@ def postgres():
         pytest.skip("PostgreSQL not installed: apt-get install postgresql to test it")
     with postgres_server() as server:
         yield server.url
+
+
+@pytest.fixture(scope="module")
+def deployment(postgres):
+    """Everything ``make class`` starts, on loopback; yields (proxy URL, replicas, board).
+
+    HAProxy is Debian's package (``.ci/run`` installs it); without it the tests that need a
+    deployment skip, and fail under CI."""
+    if shutil.which("haproxy") is None:
+        if os.environ.get("CI"):
+            raise pytest.UsageError("CI must test the class deployment, but HAProxy is missing")
+        pytest.skip("HAProxy not installed: apt-get install haproxy to test the deployment")
+    board = fresh_database(postgres)
+    with (
+        dask_cluster(1) as (scheduler, _),
+        replicas(
+            2,
+            {"PRUNING_BOARD_URL": board, "PRUNING_DASK_SCHEDULER": scheduler},
+            "a shared test secret",
+        ) as started,
+        haproxy("127.0.0.1", free_port(), started) as url,
+    ):
+        yield url, started, board
 
 
 @pytest.fixture(scope="session", autouse=True)
