@@ -11,7 +11,6 @@ import platform
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.neural_network import MLPClassifier
 
 from .config import ModelConfig
 from .cost import median_time
@@ -21,7 +20,7 @@ from .metrics import evaluate, weight_histograms
 from .network import forward
 from .schedules import finetune
 from .strategies import STRATEGIES
-from .training import train
+from .training import sklearn_classifier, train
 
 LEVELS_21 = [i / 20 for i in range(21)]
 LEVELS_11 = [i / 10 for i in range(11)]
@@ -39,16 +38,7 @@ def run_benchmarks(repeats: int = 3) -> list[tuple[str, float, str, str]]:
     data = load_dataset("digits")
     t_train = median_time(lambda: train(data), repeats)
     net = train(data)
-    config = ModelConfig()
-    reference = MLPClassifier(
-        hidden_layer_sizes=config.hidden,
-        solver=config.solver,
-        learning_rate_init=config.learning_rate,
-        alpha=config.alpha,
-        max_iter=config.max_iter,
-        batch_size=config.batch_size,
-        random_state=config.seed,
-    )
+    reference = sklearn_classifier(ModelConfig(), len(data.y_train))
     t_sklearn = median_time(lambda: clone(reference).fit(data.X_train, data.y_train), repeats)
     rows = [
         (f"train the default digits model ({len(net.history)} epochs)", t_train, "s", "<= 1 s"),

@@ -97,6 +97,25 @@ def _fit_epochs(network, data, epochs, rng, run_epoch, weights, on_epoch) -> Net
     return dataclasses.replace(network, coefs=coefs, intercepts=intercepts, history=history)
 
 
+def sklearn_classifier(
+    config: ModelConfig, n_train: int, kind: type[MLPClassifier] = MLPClassifier
+) -> MLPClassifier:
+    """The unfitted ``MLPClassifier`` that ``config`` describes, for ``n_train`` examples:
+    what ``train`` fits, and what a benchmark compares it with."""
+    return kind(
+        hidden_layer_sizes=config.hidden,
+        activation=config.activation,
+        solver=config.solver,
+        learning_rate_init=config.learning_rate,
+        alpha=config.alpha,
+        batch_size=min(config.batch_size, n_train),
+        max_iter=config.max_iter,
+        tol=TOL,
+        n_iter_no_change=N_ITER_NO_CHANGE,
+        random_state=config.seed,
+    )
+
+
 class _ReportingMLP(MLPClassifier):
     """``MLPClassifier`` whose ``fit`` calls ``report(self)`` after every epoch.
 
@@ -140,18 +159,7 @@ def train(
         if on_epoch is not None:
             on_epoch(*history[-1])
 
-    clf = _ReportingMLP(
-        hidden_layer_sizes=config.hidden,
-        activation=config.activation,
-        solver=config.solver,
-        learning_rate_init=config.learning_rate,
-        alpha=config.alpha,
-        batch_size=min(config.batch_size, len(data.y_train)),
-        max_iter=config.max_iter,
-        tol=TOL,
-        n_iter_no_change=N_ITER_NO_CHANGE,
-        random_state=config.seed,
-    )
+    clf = sklearn_classifier(config, len(data.y_train), _ReportingMLP)
     clf.report = report
     with warnings.catch_warnings():  # reaching max_iter is a choice here, not a problem
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -21,9 +21,7 @@ import contextlib
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,24 +34,12 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "tests" / "perf"))
 from conftest import streamlit_server  # noqa: E402
+from load_app import _run as timed_run  # noqa: E402
 
-DONE = (0, 3)  # FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-DASK = Path(sys.executable).with_name("dask")
-
-
-async def _run(ws, state) -> list[ForwardMsg]:
-    """Send one rerun; collect the messages until the server's run ends successfully."""
-    msg = BackMsg()
-    msg.rerun_script.CopyFrom(state)
-    await ws.send(msg.SerializeToString())
-    seen = []
-    while True:
-        fwd = ForwardMsg()
-        fwd.ParseFromString(await ws.recv())
-        seen.append(fwd)
-        if fwd.WhichOneof("type") == "script_finished" and fwd.script_finished in DONE:
-            return seen
+sys.path.insert(0, str(ROOT))
+from deploy.processes import dask_cluster  # noqa: E402
 
 
 def _widget_id(messages: list[ForwardMsg], kind: str, key: str) -> str:
@@ -80,7 +66,7 @@ async def open_page(url: str, page: str, query: str) -> float:
         state = BackMsg().rerun_script
         state.page_name, state.query_string = page, query
         start = time.perf_counter()
-        await _run(ws, state)
+        await timed_run(ws, state)
         return time.perf_counter() - start
 
 
@@ -89,12 +75,12 @@ async def press_run(url: str, query: str = "") -> float:
     async with connect(url) as ws:
         state = BackMsg().rerun_script
         state.page_name, state.query_string = "lottery", query
-        first = await _run(ws, state)
+        _, first = await timed_run(ws, state)
         button = _widget_id(first, "button", "lottery_run")
         widget = state.widget_states.widgets.add()
         widget.id, widget.trigger_value = button, True
         start = time.perf_counter()
-        await _run(ws, state)
+        await timed_run(ws, state)
         return time.perf_counter() - start
 
 
@@ -141,55 +127,6 @@ def own_seeds(url: str, students: int, workers: list[int] = ()) -> None:
     report(f"{students} students, own seeds, open /prune", times, f"; {cores:.2f} cores used")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def dask_cluster(workers: int = 2):
-    """A scheduler and ``workers`` single-threaded workers from the `dask` command line."""
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    quiet = {
-        "cwd": ROOT,
-        "stdout": subprocess.DEVNULL,
-        "stderr": subprocess.DEVNULL,
-        "env": {**os.environ, "PYTHONPATH": str(ROOT)},
-    }
-    procs = [
-        subprocess.Popen(
-            [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-            **quiet,
-        )
-    ]
-    procs += [
-        subprocess.Popen(
-            [
-                DASK,
-                "worker",
-                address,
-                "--nthreads",
-                "1",
-                "--no-dashboard",
-                "--host",
-                "127.0.0.1",
-                "--name",
-                f"w{i}",
-            ],
-            **quiet,
-        )
-        for i in range(workers)
-    ]
-    try:
-        yield address, [p.pid for p in procs]
-    finally:
-        for p in reversed(procs):
-            p.terminate()
-            p.wait(timeout=30)
-
-
 def worker_counts(address: str) -> dict[str, int]:
     """Tasks each worker of the scheduler at ``address`` has executed."""
     from distributed import Client
@@ -224,7 +161,8 @@ def main() -> None:
         with streamlit_server(env=store) as url:
             warm = asyncio.run(open_page(url, "prune", ""))
             print(f"first /prune after a restart, store warm: {warm:5.1f} s")
-    with tempfile.TemporaryDirectory() as tmp, dask_cluster(2) as (address, pids):
+    with tempfile.TemporaryDirectory() as tmp, dask_cluster(2) as (address, processes):
+        pids = [p.pid for p in processes]
         env = {"PRUNING_BOARD_URL": f"sqlite:///{tmp}/class.db", "PRUNING_DASK_SCHEDULER": address}
         with streamlit_server(env=env) as url:
             asyncio.run(open_page(url, "prune", ""))
@@ -243,7 +181,7 @@ async def slider_student(url: str, seed: int, times: list[float], stop: asyncio.
     async with connect(url) as ws:
         state = BackMsg().rerun_script
         state.page_name, state.query_string = "prune", ""
-        first = await _run(ws, state)
+        _, first = await timed_run(ws, state)
         slider = _widget_id(first, "slider", "sparsity")
         fragment = next(
             f.delta.fragment_id
@@ -261,7 +199,7 @@ async def slider_student(url: str, seed: int, times: list[float], stop: asyncio.
             widget.double_array_value.data.append(float((seed * 17 + step * 7) % 101))
             state.fragment_id = fragment
             start = time.perf_counter()
-            await _run(ws, state)
+            await timed_run(ws, state)
             times.append(time.perf_counter() - start)
             step += 1
 
