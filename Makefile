@@ -56,6 +56,6 @@ bench-app: $(VENV)/.dev-deps
 bench-load: $(VENV)/.dev-deps
 	$(BIN)/python tests/perf/load_app.py
 
-## Simulate heavy class requests (own seeds, Lottery together, a restart) on Dask; print the figures.
+## Simulate heavy class requests on Dask (MODE=replicas: replicas behind HAProxy); print the figures.
 bench-class: $(VENV)/.dev-deps
-	$(BIN)/python tests/perf/class_app.py
+	$(BIN)/python tests/perf/class_app.py $(MODE)

@@ -43,11 +43,13 @@ from deploy.processes import dask_cluster  # noqa: E402
 
 
 def _widget_id(messages: list[ForwardMsg], kind: str, key: str) -> str:
+    """The id of the widget with ``key`` (or, for a form's submit button, the form's key)."""
     for fwd in messages:
         if fwd.WhichOneof("type") == "delta":
             element = fwd.delta.new_element
-            if element.WhichOneof("type") == kind and getattr(element, kind).id.endswith(key):
-                return getattr(element, kind).id
+            found = getattr(element, kind).id if element.WhichOneof("type") == kind else ""
+            if found.endswith(key) or f"FormSubmitter:{key}-" in found:
+                return found
     raise RuntimeError(f"no {kind} {key!r} on the page")
 
 
@@ -175,8 +177,11 @@ async def _together(url: str, students: int) -> list[float]:
     return await asyncio.gather(*(press_run(url) for _ in range(students)))
 
 
-async def slider_student(url: str, seed: int, times: list[float], stop: asyncio.Event) -> None:
-    """Move the Prune slider every 3 s ± 50 % until ``stop``; record each step's time."""
+async def slider_student(
+    url: str, seed: int, times: list[float], stop: asyncio.Event, pause=(1.5, 4.5)
+) -> None:
+    """Move the Prune slider every ``pause`` seconds (default 3 s ± 50 %; (0, 0) for a
+    saturating load) until ``stop``; record each step's time."""
     pace = random.Random(seed)
     async with connect(url) as ws:
         state = BackMsg().rerun_script
@@ -192,7 +197,7 @@ async def slider_student(url: str, seed: int, times: list[float], stop: asyncio.
         )
         step = 0
         while not stop.is_set():
-            await asyncio.sleep(pace.uniform(1.5, 4.5))
+            await asyncio.sleep(pace.uniform(*pause))
             state.ClearField("widget_states")
             widget = state.widget_states.widgets.add()
             widget.id = slider
@@ -217,5 +222,89 @@ async def lotteries_under_load(url: str, lotteries: int, sliders: int):
     return wall, steps
 
 
+async def sliders_for(url: str, students: int, seconds: float, pause) -> list[float]:
+    """``students`` moving sliders for ``seconds``; every step's time."""
+    stop, steps = asyncio.Event(), []
+    moving = [
+        asyncio.create_task(slider_student(url, i, steps, stop, pause)) for i in range(students)
+    ]
+    await asyncio.sleep(seconds)
+    stop.set()
+    await asyncio.gather(*moving)
+    return steps
+
+
+async def submit_entry(url: str, nickname: str) -> None:
+    """Open /prune and submit the current view to the challenge as ``nickname``."""
+    async with connect(url) as ws:
+        state = BackMsg().rerun_script
+        state.page_name, state.query_string = "prune", ""
+        _, first = await timed_run(ws, state)
+        name = state.widget_states.widgets.add()
+        name.id, name.string_value = _widget_id(first, "text_input", "challenge_nickname"), nickname
+        button = state.widget_states.widgets.add()
+        button.id, button.trigger_value = _widget_id(first, "button", "challenge_submit"), True
+        await timed_run(ws, state)
+
+
+def p95(times: list[float]) -> float:
+    return sorted(times)[round(0.95 * (len(times) - 1))]
+
+
+def replicas_mode() -> None:
+    """Replicas behind HAProxy against one process, on this machine (``make bench-class
+    MODE=replicas``): saturation, 200 students, 200 first pages, 60 submissions."""
+    from classroom import Board
+    from deploy.processes import free_port, fresh_database, haproxy, postgres_server, replicas
+
+    with postgres_server() as server, dask_cluster(2) as (address, _):
+        board = fresh_database(server.url)
+        Board(board).set_settings(open=True, target=0.0)
+        env = {"PRUNING_BOARD_URL": board, "PRUNING_DASK_SCHEDULER": address}
+        rates = {}
+        for count in (1, 2):
+            with (
+                replicas(count, env, "bench") as started,
+                haproxy("127.0.0.1", free_port(), started) as url,
+            ):
+                asyncio.run(_open_many(url, 2 * count))  # every replica has the model
+                steps = asyncio.run(sliders_for(url, 20, 20, (0, 0)))
+                rates[count] = len(steps) / 20
+                print(
+                    f"{count} replica(s), 20 students stepping non-stop: "
+                    f"{rates[count]:.0f} steps/s, p95 {1000 * p95(steps):.0f} ms"
+                )
+                if count == 1:
+                    continue
+                opened = asyncio.run(_open_many(url, 200))
+                print(
+                    f"200 students open /prune at once over {count} replicas: "
+                    f"p95 {p95(opened):.1f} s, last {max(opened):.1f} s"
+                )
+                steps = asyncio.run(sliders_for(url, 200, 30, (1.5, 4.5)))
+                print(
+                    f"200 students, 3 s ± 50 % between steps, over {count} replicas: "
+                    f"p95 {1000 * p95(steps):.0f} ms, median "
+                    f"{1000 * statistics.median(steps):.0f} ms ({len(steps)} steps)"
+                )
+                start = time.perf_counter()
+                asyncio.run(_submit_many(url, 60))
+                wall = time.perf_counter() - start
+                entries = Board(board).standings()
+                print(
+                    f"60 students submit over {count} replicas: {len(entries)} stored "
+                    f"({len({e.nickname for e in entries})} distinct) in {wall:.1f} s"
+                )
+        print(f"steps per second, 2 replicas against 1: {rates[2] / rates[1]:.2f}x")
+
+
+async def _open_many(url: str, students: int) -> list[float]:
+    return await asyncio.gather(*(open_page(url, "prune", "") for _ in range(students)))
+
+
+async def _submit_many(url: str, students: int) -> None:
+    await asyncio.gather(*(submit_entry(url, f"student {i}") for i in range(students)))
+
+
 if __name__ == "__main__":
-    main()
+    replicas_mode() if sys.argv[1:] == ["replicas"] else main()
