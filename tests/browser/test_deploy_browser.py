@@ -30,6 +30,12 @@ def test_a_replica_killed_mid_lesson_costs_its_students_seconds(deployment, brow
         page.get_by_role("slider", name=re.compile("Sparsity")).wait_for(timeout=90_000)
         pages[replica.name] = page
     victim, bystander = started
+    entered = pages[victim.name]  # the victim's student enters the challenge first
+    entered.get_by_role("textbox", name="Nickname").fill("Ada")
+    entered.get_by_role("button", name="Submit my pruning").click()
+    entered.get_by_text(re.compile("Ada")).first.wait_for(timeout=60_000)
+    board = Board(board_url)
+    assert [e.nickname for e in board.standings()] == ["Ada"]
     victim.process.send_signal(signal.SIGKILL)
     deadline = time.monotonic() + 10
     for name in (bystander.name, victim.name):  # both students keep working, within 10 s
@@ -39,6 +45,8 @@ def test_a_replica_killed_mid_lesson_costs_its_students_seconds(deployment, brow
     assert bystander.process.poll() is None
     answer = pages[victim.name].request.get(f"{url}/_stcore/health")  # with its cookies
     assert answer.headers["x-replica"] == bystander.name  # the proxy moved it over
+    assert [e.nickname for e in board.standings()] == ["Ada"]  # nothing lost
+    board.dispose()
 
 
 CONNECTED = "() => !document.querySelector('[data-testid=stStatusWidget]')"
