@@ -235,11 +235,18 @@ def haproxy_config(address: str, port: int, servers: list[Replica]) -> str:
     )
 
 
+def haproxy_bin() -> str | None:
+    """Debian's ``haproxy`` (in /usr/sbin, which a user's PATH may lack), or None."""
+    return shutil.which("haproxy") or next(
+        (p for p in ("/usr/sbin/haproxy",) if Path(p).exists()), None
+    )
+
+
 @contextlib.contextmanager
 def haproxy(address: str, port: int, servers: list[Replica]) -> Iterator[str]:
     """HAProxy on ``address:port`` in front of ``servers``; yields the public URL."""
-    exe = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not Path(exe).exists():
+    exe = haproxy_bin()
+    if exe is None:
         raise RuntimeError("HAProxy is not installed: apt-get install haproxy")
     folder = Path(tempfile.mkdtemp(prefix="haproxy-"))
     config = folder / "haproxy.cfg"

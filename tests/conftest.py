@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from deploy.processes import (
     free_port,
     fresh_database,
     haproxy,
+    haproxy_bin,
     postgres_bin,
     postgres_server,
     replicas,
@@ -125,7 +125,7 @@ def deployment(postgres):
 
     HAProxy is Debian's package (``.ci/run`` installs it); without it the tests that need a
     deployment skip, and fail under CI."""
-    if shutil.which("haproxy") is None:
+    if haproxy_bin() is None:
         if os.environ.get("CI"):
             raise pytest.UsageError("CI must test the class deployment, but HAProxy is missing")
         pytest.skip("HAProxy not installed: apt-get install haproxy to test the deployment")
