@@ -18,15 +18,9 @@ from pages.ui.formulas import (
     SCHEDULES,
 )
 from pages.ui.i18n import DEFAULT_LANGUAGE, catalogue, registry_text, t
+from pages.ui.measured import MEASURED, MEASURED_LEVELS, MEASURED_SEEDS
 from pruning import STRATEGIES
 
-# One-shot accuracy on digits with the default model (FACTS.md); "~" marks seed-dependent values.
-MEASURED_LEVELS = (50, 80, 90, 95)
-MEASURED = {
-    "random": ("~0.40", "~0.24", "~0.24", "~0.11"),
-    "layer_magnitude": ("0.96", "0.93", "0.63", "0.39"),
-    "global_magnitude": ("0.96", "0.95", "0.86", "0.56"),
-}
 PUBLISHED = ("han", "frankle", "snip", "shrinkbench")
 SECTIONS = ("what", "strategies", "schedules", "struct", "results", "faq")
 
@@ -139,7 +133,7 @@ for i, level in enumerate(MEASURED_LEVELS):
     measured[t("learn.col_at", p=level)] = [row[i] for row in MEASURED.values()]
 st.table(pd.DataFrame(measured), hide_index=True)
 st.markdown(t("learn.measured_after"))
-st.caption(t("learn.measured_caveat"))
+st.caption(t("learn.measured_caveat", seeds=MEASURED_SEEDS))
 
 # 5. The seed document's questions, answered again, and its most common coding mistake.
 header("faq")

@@ -7,9 +7,9 @@ import pruning
 from pages.ui import curve_figures as cf
 from pages.ui import models
 from pages.ui.i18n import t
+from pages.ui.measured import LOTTERY_EPOCHS, LOTTERY_SPARSITIES
 
 SPARSITY_OPTIONS = (20, 50, 80, 90, 95, 98, 99)
-DEFAULT_SPARSITIES = [50, 80, 90, 95, 98]
 PRUNE_RATE = 0.2  # pruning.lottery's default: each round removes 20% of the survivors
 
 config = models.current_config()
@@ -37,7 +37,7 @@ with left:
         t("lottery.sparsities"),
         SPARSITY_OPTIONS,
         selection_mode="multi",
-        default=DEFAULT_SPARSITIES,
+        default=list(LOTTERY_SPARSITIES),
         wrap=True,
         format_func=lambda s: f"{s}%",
         key="lottery_sparsities",
@@ -49,7 +49,7 @@ with left:
             t("lottery.epochs"),
             1,
             100,
-            20,
+            LOTTERY_EPOCHS,
             step=5,
             key="lottery_epochs",
             help=t("lottery.epochs_help"),

@@ -1,0 +1,56 @@
+"""The Learn page's measured numbers are the engine's: each is recomputed here with the
+app's defaults and must match the text to the digits it shows, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+import pruning
+from pages.ui.i18n import catalogue
+from pages.ui.measured import (
+    LOTTERY_EPOCHS,
+    LOTTERY_SPARSITIES,
+    MEASURED,
+    MEASURED_LEVELS,
+    MEASURED_SEEDS,
+)
+from pruning import ModelConfig
+
+
+@pytest.fixture(scope="module")
+def default(digits, net):
+    assert net.config == ModelConfig().as_dict()  # the app's default model
+    return net, digits
+
+
+def shown(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def test_the_one_shot_table(default):
+    net, data = default
+    levels = [p / 100 for p in MEASURED_LEVELS]
+    exact = pruning.sweep(net, data, ["layer_magnitude", "global_magnitude"], levels)
+    random = pruning.sweep(net, data, ["random"], levels, seeds=range(MEASURED_SEEDS))
+    for strategy, row in MEASURED.items():
+        part = random if strategy == "random" else exact[exact["strategy"] == strategy]
+        means = part.groupby("sparsity")["accuracy"].mean()
+        expected = [("~" if strategy == "random" else "") + shown(means[s]) for s in levels]
+        assert list(row) == expected, strategy
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_numbers_quoted_after_the_table(default, lang):
+    net, data = default
+    text = catalogue(lang)["learn.measured_after"]
+    everything = pruning.prune(net, "global_magnitude", 1.0)
+    assert f"{pruning.evaluate(everything.network, data.X_test, data.y_test).accuracy:.3f}" in text
+    tuned = pruning.finetune(pruning.prune(net, "global_magnitude", 0.9), data, 10)
+    assert f"{shown(pruning.evaluate(tuned.network, data.X_test, data.y_test).accuracy)}" in text
+    levels = [p / 100 for p in LOTTERY_SPARSITIES]
+    lottery = pruning.lottery(net, data, levels, epochs=LOTTERY_EPOCHS, seed=net.config["seed"])
+    table = lottery.pivot(index="variant", columns="sparsity", values="accuracy")
+    for variant in ("rewind", "reinit"):
+        for sparsity in levels[-2:]:  # the two highest, which the text quotes
+            assert shown(table.loc[variant, sparsity]) in text, (variant, sparsity)
+    assert str(LOTTERY_EPOCHS) in text
