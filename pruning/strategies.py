@@ -162,8 +162,10 @@ _ENTRIES = (
         description=(
             "Score each weight by how much 'synaptic flow' passes through it: replace weights "
             "by their absolute values, feed an all-ones input, and measure each weight's share "
-            "of the output. It prunes a little at a time over 100 rounds, rescoring each time, "
-            "so that no layer is wiped out (layer collapse). It needs no data at all."
+            "of the output. It prunes a little at a time, rescoring after every round, so "
+            "that no layer is wiped out (layer collapse): one schedule of 100 rounds runs "
+            "down to a single weight, and each sparsity is read off that order, so 90% is "
+            "reached after about a quarter of the rounds. It needs no data at all."
         ),
         granularity=Granularity.WEIGHT,
         scope=Scope.GLOBAL,

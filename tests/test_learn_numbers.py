@@ -54,3 +54,25 @@ def test_the_numbers_quoted_after_the_table(default, lang):
         for sparsity in levels[-2:]:  # the two highest, which the text quotes
             assert shown(table.loc[variant, sparsity]) in text, (variant, sparsity)
     assert str(LOTTERY_EPOCHS) in text
+
+
+def synflow_rounds(net, data, sparsity: float) -> int:
+    """The SynFlow rounds the engine runs to reach ``sparsity``: the last round in which a
+    weight it removes was still alive (its score is the round each weight survived to)."""
+    pruner = pruning.Pruner(net, "synflow", data)
+    masks, _ = pruner.masks(sparsity)
+    return int(max(s[~m].max() for s, m in zip(pruner.scores, masks, strict=True) if (~m).any()))
+
+
+def test_the_synflow_rounds_the_texts_quote(default):
+    from pages.ui.lessons import load
+
+    net, data = default
+    r90, r98 = synflow_rounds(net, data, 0.9), synflow_rounds(net, data, 0.98)
+    assert f"{r90} rounds for 90% and {r98} for 98%" in catalogue("en")["learn.synflow_note"]
+    assert f"90% 需要 {r90} 轮，98% 需要 {r98} 轮" in catalogue("zh")["learn.synflow_note"]
+    lesson = next(x for x in load() if x.id == "layer_collapse")
+    config = ModelConfig(hidden=pruning.parse_hidden(lesson.preset["hidden"]))
+    rounds = synflow_rounds(pruning.train(data, config), data, 0.98)
+    assert f"reached after {rounds} of them" in lesson.text["en"]["answer"]
+    assert f"在第 {rounds} 轮达到" in lesson.text["zh"]["answer"]

@@ -25,7 +25,7 @@ FORMULAS = {
     "synflow": [
         r"R = \mathbf{1}^{\top} \Big( \prod_{l=1}^{L} \big|W^{[l]}\big| \Big) \mathbf{1}",
         r"S(w) = \frac{\partial R}{\partial w} \odot w",
-        r"d_r = d^{\,r/n}, \qquad r = 1, \dots, n",
+        r"d_r = \left(\tfrac{1}{N}\right)^{r/n}, \qquad r = 1, \dots, n = 100",
     ],
     "neuron_random": [r"S_j = r_j, \qquad r_j \sim \mathcal{U}(0, 1)", r"\Pr[\,u_j = 0\,] = s"],
     "neuron_l1": [r"S_j = \lVert W_{:,j} \rVert_1 = \sum_i |W_{ij}|"],
