@@ -1,7 +1,7 @@
 """Cost: what pruning really saves in bytes and milliseconds, measured rather than assumed.
 
-Answers the question every pruning library's tracker hears first: "why is my pruned model
-not smaller or faster?" Every sentence on this page is chosen from numbers measured here.
+Answers a question pruning libraries' issue trackers hear again and again: "why is my
+pruned model not smaller or faster?" Every sentence here is chosen from numbers measured here.
 """
 
 from collections.abc import Callable

@@ -76,3 +76,24 @@ def test_the_synflow_rounds_the_texts_quote(default):
     rounds = synflow_rounds(pruning.train(data, config), data, 0.98)
     assert f"reached after {rounds} of them" in lesson.text["en"]["answer"]
     assert f"在第 {rounds} 轮达到" in lesson.text["zh"]["answer"]
+
+
+def test_the_lessons_counts_and_per_digit_accuracies(default):
+    """Lesson 5's hidden units without weights and lesson 8's per-digit accuracies."""
+    from pages.ui.lessons import load
+
+    net, data = default
+    lessons = {x.id: x for x in load()}
+    pruned = pruning.prune(net, "global_magnitude", 0.9)
+    no_input = ~pruned.masks[0].any(axis=0)
+    no_weight = no_input & ~pruned.masks[1].any(axis=1)
+    cut = sum(net.hidden) - sum(pruning.compact(pruned.network).hidden)
+    assert cut == no_input.sum()  # compaction cuts exactly the units with no input left
+    smaller = lessons["what_gets_smaller"].text
+    assert f"{no_input.sum()} hidden units with no incoming weight" in smaller["en"]["answer"]
+    assert f"({no_weight.sum()} of them with no weight at all)" in smaller["en"]["answer"]
+    assert f"{no_input.sum()} 个隐藏单元没有任何输入权重" in smaller["zh"]["answer"]
+    predicted = pruned.network.predict(data.X_test)
+    zero = 100 * (predicted[data.y_test == 0] == 0).mean()
+    for lang in ("en", "zh"):
+        assert f"{zero:.1f}%" in lessons["which_digits"].text[lang]["answer"], lang
