@@ -97,3 +97,12 @@ def test_the_lessons_counts_and_per_digit_accuracies(default):
     zero = 100 * (predicted[data.y_test == 0] == 0).mean()
     for lang in ("en", "zh"):
         assert f"{zero:.1f}%" in lessons["which_digits"].text[lang]["answer"], lang
+
+
+def test_the_lottery_texts_say_that_ticked_sparsities_change_the_rounds():
+    """A short landing round hits each ticked sparsity, so the rounds before 90% depend on
+    which others are ticked: the Lottery page says so, in both languages."""
+    alone, with_80 = pruning.lottery_levels([0.9]), pruning.lottery_levels([0.8, 0.9])
+    assert alone != with_80 and alone[-1] == with_80[-1] == 0.9
+    assert "depends on which other sparsities are ticked" in catalogue("en")["lottery.procedure"]
+    assert "取决于还勾选了哪些稀疏度" in catalogue("zh")["lottery.procedure"]
