@@ -9,6 +9,7 @@ lesson never stops for a missing cluster.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
@@ -47,8 +48,7 @@ class Cluster:
 
     def close(self) -> None:
         cluster = self.client.cluster
-        for process in self.processes:
-            process.terminate()
+        _terminate(self.processes)
         for process in self.processes:
             process.wait(timeout=30)
         self.client.close()
@@ -97,9 +97,16 @@ def local_cluster(workers: int | None = None) -> tuple[Client, tuple[subprocess.
         )
         for i in range(count)
     )
+    atexit.register(_terminate, processes)  # a server that stops takes its workers along
     client = Client(cluster, set_as_default=False)
     client.wait_for_workers(count, timeout=120)
     return client, processes
+
+
+def _terminate(processes: tuple[subprocess.Popen, ...]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
 
 
 def connect(
