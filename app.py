@@ -125,10 +125,8 @@ def main() -> None:
         _freeze_after_warmup()
         state.new_run()
         page.run()
-    except models.TrainingFailed as exc:  # the sidebar stays: the student changes a setting
+    except models.TrainingFailed as exc:  # no page without its network; the sidebar stays
         st.error(t("common.training_failed", reason=exc))
-        state.sync_url()
-        st.stop()  # no page without its network
     state.sync_url()
     state.reload_if_requested()
     reload_after_reconnect()

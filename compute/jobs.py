@@ -44,13 +44,18 @@ def follow(client: Client, future: Future, on_event: Callable[[dict], None] | No
     seen = 0
     while True:
         try:
-            result = future.result(timeout=POLL)
+            result, done = future.result(timeout=POLL), True
         except TimeoutError:
-            result = future
-        if on_event is not None:
+            result, done = None, False
+        if on_event is not None:  # after the result too: the task's last events
             events = client.get_events(future.key)
             for _, message in events[seen:]:
                 on_event(message)
             seen = len(events)
-        if result is not future:
+        if done:
             return result
+
+
+def run(client: Client, name: str, config: ModelConfig, *args, network=None, on_event=None):
+    """``submit`` then ``follow``: the result of task ``name``, its progress to ``on_event``."""
+    return follow(client, submit(client, name, config, *args, network=network), on_event)

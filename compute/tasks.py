@@ -21,14 +21,20 @@ EVERY = 0.2  # seconds between progress events: a live chart, not a flood
 
 
 @functools.lru_cache(maxsize=8)
-def dataset(name: str, seed: int) -> Dataset:
-    """The dataset split for a configuration, loaded once per worker process."""
+def _split(name: str, seed: int) -> Dataset:
     return pruning.load_dataset(name, seed=seed)
 
 
 @functools.cache
 def _one_blas_thread() -> None:
     pruning.limit_blas_threads()  # a worker is one of as many as there are cores
+
+
+def dataset(config: ModelConfig) -> Dataset:
+    """The data split ``config`` trains on, loaded once per worker process; every task
+    starts here, so the worker's BLAS limit is set before its first matrix product."""
+    _one_blas_thread()
+    return _split(config.dataset, config.seed)
 
 
 class Reporter:
@@ -57,18 +63,24 @@ class Reporter:
 
     def epoch(self, epoch: int, loss: float, accuracy: float) -> None:
         self.epochs.append((epoch, float(loss), float(accuracy)))
+        self._send_epochs()
+
+    def flush(self) -> None:
+        """Send the epochs not sent yet (the end of training)."""
+        self._send_epochs(force=True)
+
+    def _send_epochs(self, force: bool = False) -> None:
         before = self.last
-        self._send({"epochs": self.epochs})
+        self._send({"epochs": self.epochs}, force)
         if self.last != before:
             self.epochs = []
 
 
 def train(config: ModelConfig, topic: str | None = None) -> Network:
     """Train the network ``config`` describes, streaming its epochs to ``topic``."""
-    _one_blas_thread()
     reporter = Reporter(topic)
-    network = pruning.train(dataset(config.dataset, config.seed), config, on_epoch=reporter.epoch)
-    reporter._send({"epochs": reporter.epochs}, force=True)
+    network = pruning.train(dataset(config), config, on_epoch=reporter.epoch)
+    reporter.flush()
     return network
 
 
@@ -83,8 +95,7 @@ def sweep(
     topic: str | None = None,
 ) -> pd.DataFrame:
     """``pruning.sweep`` of ``network``: accuracy against sparsity, a tidy table."""
-    _one_blas_thread()
-    data = dataset(config.dataset, config.seed)
+    data = dataset(config)
     return pruning.sweep(
         network, data, list(strategies), levels, schedule, epochs, seeds, progress=Reporter(topic)
     )
@@ -99,8 +110,7 @@ def lottery(
     topic: str | None = None,
 ) -> pd.DataFrame:
     """``pruning.lottery``: rewind against re-init against keep-trained."""
-    _one_blas_thread()
-    data = dataset(config.dataset, config.seed)
+    data = dataset(config)
     return pruning.lottery(
         network, data, sparsities, epochs=epochs, seed=seed, progress=Reporter(topic)
     )
@@ -114,8 +124,7 @@ def sensitivity(
     topic: str | None = None,
 ) -> pd.DataFrame:
     """``pruning.sensitivity``: prune one layer at a time."""
-    _one_blas_thread()
-    return pruning.sensitivity(network, dataset(config.dataset, config.seed), strategy, levels)
+    return pruning.sensitivity(network, dataset(config), strategy, levels)
 
 
 def measure(
@@ -130,8 +139,7 @@ def measure(
     """``pruning.measure`` of ``network`` pruned at each (strategy, level) point: bytes and
     timings, the Cost page's table. ``attempt`` numbers a fresh measurement ("Measure
     again"): timings vary, so a new attempt is a new task."""
-    _one_blas_thread()
-    data = dataset(config.dataset, config.seed)
+    data = dataset(config)
     results = [Pruner(network, s, data).prune(level) for s, level in points]
     return pruning.measure(results, data.X_test, rounds, repeats, Reporter(topic))
 
@@ -145,8 +153,7 @@ def sharing(
     topic: str | None = None,
 ) -> pd.DataFrame:
     """``pruning.sharing_table`` of ``network`` pruned by ``strategy`` at ``sparsity``."""
-    _one_blas_thread()
-    data = dataset(config.dataset, config.seed)
+    data = dataset(config)
     pruned = Pruner(network, strategy, data).prune(sparsity).network
     return pruning.sharing_table(pruned, ks, data, Reporter(topic))
 
@@ -162,8 +169,7 @@ def finetune(
 ) -> float:
     """Test accuracy after training the weights ``masks`` keep for ``epochs`` (from θ0 when
     ``at_init``: the prune-at-init schedule), as the Prune page's action asks."""
-    _one_blas_thread()
-    data = dataset(config.dataset, config.seed)
+    data = dataset(config)
     start = network.at_init() if at_init else network
     reporter = Reporter(topic)
     tuned = pruning.finetune(
@@ -185,6 +191,5 @@ def remeasure(
     topic: str | None = None,
 ) -> tuple[PruneResult, float]:
     """A challenge submission measured by the server: ``classroom.board.measured``."""
-    _one_blas_thread()
-    data = dataset(config.dataset, config.seed)
+    data = dataset(config)
     return measured(network, data, strategy, sparsity, masks, seed)

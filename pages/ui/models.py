@@ -11,6 +11,7 @@ so sharing them is safe; scoring for the slider stays in process (milliseconds).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import threading
@@ -147,9 +148,7 @@ def computed(name: str, config: ModelConfig, *args, on_event=None, network=None)
     store = results()
     found = store.network(key) if name == "train" else store.frame(key)
     if found is None:
-        client = cluster().client
-        future = jobs.submit(client, name, config, *args, network=network)
-        found = jobs.follow(client, future, on_event)
+        found = jobs.run(cluster().client, name, config, *args, network=network, on_event=on_event)
         (store.put_network if name == "train" else store.put_frame)(key, found)
     return found
 
@@ -159,11 +158,8 @@ def measure_on_cluster(config: ModelConfig):
     (the worker loads the same data split from the configuration)."""
 
     def measure(network, _data, strategy, sparsity, masks, seed):
-        client = cluster().client
-        future = jobs.submit(
-            client, "remeasure", config, strategy, sparsity, masks, seed, network=network
-        )
-        return jobs.follow(client, future)
+        args = (strategy, sparsity, masks, seed)
+        return jobs.run(cluster().client, "remeasure", config, *args, network=network)
 
     return measure
 
@@ -173,14 +169,11 @@ def finetuned_accuracy(
 ) -> float:
     """Test accuracy of ``result`` after ``epochs`` of masked training on the cluster (from
     θ0 when ``at_init``), with a progress bar captioned ``text``."""
-    client = cluster().client
     args = (result.masks, result.intercept_masks, epochs, at_init)
-    future = jobs.submit(client, "finetune", config, *args, network=model(config))
-    progress = _Progress(text)
-    try:
-        return jobs.follow(client, future, progress)
-    finally:
-        progress.done()
+    with _progress(text) as progress:
+        return jobs.run(
+            cluster().client, "finetune", config, *args, network=model(config), on_event=progress
+        )
 
 
 class _Progress:
@@ -212,6 +205,20 @@ class _Progress:
         self.bar.empty()
 
 
+@contextlib.contextmanager
+def _progress(text: Caption | None, max_iter: int = 0, on_history=None):
+    """A ``_Progress`` bar while the block runs, removed after; no bar (None) without
+    ``text``, for cached callers, which may not draw."""
+    if text is None:
+        yield None
+        return
+    progress = _Progress(text, max_iter, on_history)
+    try:
+        yield progress
+    finally:
+        progress.done()
+
+
 class TrainingFailed(Exception):
     """The network could not be trained (it diverged); the app shows why, once."""
 
@@ -227,15 +234,12 @@ def model(
         return found
 
     def build() -> Network:
-        # cached functions may not draw: no progress bar for them
-        progress = None if quiet else _Progress(t("common.training"), config.max_iter, on_history)
-        try:
-            return computed("train", config, on_event=progress)
-        except ValueError as exc:  # the engine refused or training diverged: nothing is kept
-            raise TrainingFailed(str(exc)) from None
-        finally:
-            if progress is not None:
-                progress.done()
+        text = None if quiet else t("common.training")
+        with _progress(text, config.max_iter, on_history) as progress:
+            try:
+                return computed("train", config, on_event=progress)
+            except ValueError as exc:  # the engine refused or training diverged: none kept
+                raise TrainingFailed(str(exc)) from None
 
     return store.get(config, build)
 
@@ -265,13 +269,8 @@ def task_table(name: str, config: ModelConfig, *args, text: Caption | None = Non
 
     def build() -> pd.DataFrame:
         network = model(config, quiet=text is None)
-        if text is None:
-            return computed(name, config, *args, network=network)
-        progress = _Progress(text)
-        try:
+        with _progress(text) as progress:
             return computed(name, config, *args, network=network, on_event=progress)
-        finally:
-            progress.done()
 
     return tables.get(key, build)
 
