@@ -36,19 +36,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(check, what: str, timeout: float = 90, process=None) -> None:
-    """Poll ``check()`` until it is true, or fail saying ``what`` did not start (at once
-    when its ``process`` has exited)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if process is not None and process.poll() is not None:
+def wait_until_healthy(url: str, what: str, process: subprocess.Popen) -> None:
+    """Poll ``url``'s ``/_stcore/health`` (Streamlit's, or HAProxy's through to a replica)
+    until it answers 200, or fail saying ``what`` did not start: at once when ``process``
+    has exited, else after 90 seconds."""
+    deadline = time.monotonic() + 90
+    while not _answers(f"{url}/_stcore/health"):
+        if process.poll() is not None:
             raise RuntimeError(f"{what} exited with code {process.returncode}")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
+            raise RuntimeError(f"{what} did not start within 90 s")
         time.sleep(0.2)
 
 
-def answers(url: str) -> bool:
+def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
@@ -218,8 +219,7 @@ def replicas(count: int, env: dict[str, str], cookie_secret: str) -> Iterator[li
     started = [start_replica(f"r{i + 1}", env, cookie_secret) for i in range(count)]
     try:
         for r in started:
-            check = lambda r=r: answers(f"{r.url}/_stcore/health")  # noqa: E731
-            wait_for(check, f"replica {r.name}", process=r.process)
+            wait_until_healthy(r.url, f"replica {r.name}", r.process)
         yield started
     finally:
         _stop([r.process for r in started])
@@ -256,7 +256,7 @@ def haproxy(address: str, port: int, servers: list[Replica]) -> Iterator[str]:
     host = "127.0.0.1" if address in ("0.0.0.0", "") else address
     url = f"http://{host}:{port}"
     try:
-        wait_for(lambda: answers(f"{url}/_stcore/health"), "HAProxy", process=process)
+        wait_until_healthy(url, "HAProxy", process)
         yield url
     finally:
         _stop([process])

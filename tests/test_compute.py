@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import joblib
 import numpy as np
@@ -18,10 +14,9 @@ from distributed import Client, get_task_stream
 
 import pruning
 from compute import cluster, jobs
+from deploy.processes import dask_cluster, free_port
 from pruning import ModelConfig, load_dataset
 
-ROOT = Path(__file__).resolve().parents[1]
-DASK = Path(sys.executable).with_name("dask")
 SMALL = ModelConfig(dataset="iris", hidden=(8,), max_iter=40)
 
 
@@ -98,14 +93,8 @@ def test_a_killed_worker_costs_time_not_the_result(local):
     assert local.workers == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_an_unreachable_scheduler_means_computing_locally():
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://127.0.0.1:{free_port()}"
     found = cluster.connect(address, workers=1, timeout=1)
     try:
         assert found.local and found.unreachable == address
@@ -118,34 +107,8 @@ def test_an_unreachable_scheduler_means_computing_locally():
 @pytest.fixture(scope="module")
 def dask_processes():
     """A scheduler and a worker started with Dask's own command line, on loopback."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    common = {"env": env, "cwd": ROOT, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    scheduler = subprocess.Popen(
-        [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **common
-    )
-    address = f"tcp://127.0.0.1:{port}"
-    worker = subprocess.Popen(
-        [
-            DASK,
-            "worker",
-            address,
-            "--nthreads",
-            "1",
-            "--nworkers",
-            "1",
-            "--no-dashboard",
-            "--host",
-            "127.0.0.1",
-            "--name",
-            "external",
-        ],
-        **common,
-    )
-    yield address
-    for process in (worker, scheduler):
-        process.terminate()
-        process.wait(timeout=30)
+    with dask_cluster(1) as (address, _):
+        yield address
 
 
 def test_a_cluster_started_with_the_dask_command_does_the_work(dask_processes):
@@ -158,7 +121,7 @@ def test_a_cluster_started_with_the_dask_command_does_the_work(dask_processes):
         with get_task_stream(found.client) as stream:
             net = jobs.follow(found.client, jobs.submit(found.client, "train", SMALL))
         ((address, worker),) = found.client.scheduler_info()["workers"].items()
-        assert worker["name"] == "external"
+        assert worker["name"] == "worker0"  # as deploy.processes names it
         assert {t["worker"] for t in stream.data} == {address}
         assert same_weights(net, pruning.train(load_dataset("iris"), SMALL))
     finally:
@@ -180,7 +143,7 @@ def test_the_page_says_in_one_line_when_the_scheduler_is_unreachable(monkeypatch
     from pages.ui import models
     from tests.apptest import app
 
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://127.0.0.1:{free_port()}"
     monkeypatch.setenv(cluster.ENV_SCHEDULER, address)
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)
     at = app(dataset="iris", hidden="6").run()

@@ -9,16 +9,16 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # tests/perf imports this file from outside pytest
+from deploy.processes import free_port, wait_until_healthy  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--headless",
@@ -55,16 +55,10 @@ def browser_context_args():
     return {"viewport": {"width": 1400, "height": 1000}, "locale": "en-US"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(script: str = "app.py", env: dict | None = None):
     """Run ``streamlit run script`` on a free port; yield its URL once /_stcore/health answers."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -72,17 +66,8 @@ def streamlit_server(script: str = "app.py", env: dict | None = None):
         env={**os.environ, **(env or {})},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit run {script} did not start") from None
-                time.sleep(0.3)
+        wait_until_healthy(url, f"streamlit run {script}", proc)
         yield url
     finally:
         proc.terminate()

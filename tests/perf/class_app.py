@@ -38,8 +38,7 @@ sys.path.insert(0, str(ROOT / "tests" / "perf"))
 from conftest import streamlit_server  # noqa: E402
 from load_app import _run as timed_run  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
-from deploy.processes import dask_cluster  # noqa: E402
+from deploy.processes import dask_cluster  # noqa: E402  (conftest put the project on the path)
 
 
 def _widget_id(messages: list[ForwardMsg], kind: str, key: str) -> str:
