@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,35 +28,46 @@ MAX_COLUMNS = 1_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ABS_VALUE = 1e100  # larger feature values would overflow while standardising
 DEFAULT_DATASET = "digits"
+PARTS = ("train", "val", "test")
+TEST_SIZE = 0.3  # of all rows: the test part, kept for final results
+MIN_CLASS_ROWS = 3  # one each for the training, validation and test parts
+VAL_SIZE = 0.2  # of the rest: the validation part, for every choice made while exploring
 TOY_SAMPLES = 600
 
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A train/test split ready for the network: float64 features, labels encoded 0..k-1.
+    """A train/validation/test split ready for the network: float64 features, labels 0..k-1.
 
-    The arrays are private read-only copies, so one cached instance can be shared safely.
+    The network learns from the training part. Every choice (a sparsity, a strategy, an epoch
+    count) is made on the validation part; the test part is kept for a final, reported result,
+    so that it stays an honest estimate. The arrays are private read-only copies, so one
+    cached instance can be shared safely.
     `class_names[i]` is the display name of label i; `feature_shape` is the image shape
     (8, 8) for digits and None for tabular data.
     """
 
     name: str
     X_train: np.ndarray
+    X_val: np.ndarray
     X_test: np.ndarray
     y_train: np.ndarray
+    y_val: np.ndarray
     y_test: np.ndarray
     class_names: tuple[str, ...]
     feature_shape: tuple[int, int] | None
     feature_names: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        for field in ("y_train", "y_test"):
+        for field in ("y_train", "y_val", "y_test"):
             if not np.issubdtype(np.asarray(getattr(self, field)).dtype, np.integer):
                 raise ValueError(f"{field} must hold integer labels")
         for field, dtype in (
             ("X_train", np.float64),
+            ("X_val", np.float64),
             ("X_test", np.float64),
             ("y_train", np.int64),
+            ("y_val", np.int64),
             ("y_test", np.int64),
         ):
             object.__setattr__(self, field, _frozen_copy(getattr(self, field), dtype))
@@ -69,13 +81,19 @@ class Dataset:
     def _check_consistent(self) -> None:
         """Catch mismatched pieces at construction instead of deep inside training."""
         d = self.X_train.shape[1] if self.X_train.ndim == 2 else -1
-        labels = np.concatenate([self.y_train, self.y_test]) if self.y_train.ndim == 1 else None
+        parts = [
+            (f"X_{p}", f"y_{p}", getattr(self, f"X_{p}"), getattr(self, f"y_{p}")) for p in PARTS
+        ]
+        one_d = all(y.ndim == 1 for *_, y in parts)
+        labels = np.concatenate([y for *_, y in parts]) if one_d else None
         problems = [
-            (self.X_train.ndim != 2 or self.X_test.ndim != 2, "X_train and X_test must be 2-D"),
-            (self.X_test.ndim == 2 and self.X_test.shape[1] != d, "X_test has a different width"),
-            (self.y_train.ndim != 1 or self.y_test.ndim != 1, "y_train and y_test must be 1-D"),
-            (len(self.y_train) != len(self.X_train), "X_train and y_train differ in length"),
-            (len(self.y_test) != len(self.X_test), "X_test and y_test differ in length"),
+            (any(X.ndim != 2 for _, _, X, _ in parts), "X_train, X_val and X_test must be 2-D"),
+            *(
+                (X.ndim == 2 and X.shape[1] != d, f"{xn} has a different width")
+                for xn, _, X, _ in parts
+            ),
+            (not one_d, "y_train, y_val and y_test must be 1-D"),
+            *((len(y) != len(X), f"{xn} and {yn} differ in length") for xn, yn, X, y in parts),
             (len(self.feature_names) != d, "feature_names must name every column"),
             (
                 self.feature_shape is not None and int(np.prod(self.feature_shape)) != d,
@@ -99,6 +117,17 @@ class Dataset:
     @property
     def n_classes(self) -> int:
         return len(self.class_names)
+
+    def part(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Features and labels of one part: "train", "val" or "test"."""
+        if name not in PARTS:
+            raise ValueError(f"Unknown part {name!r}; choose one of: {', '.join(PARTS)}.")
+        return getattr(self, f"X_{name}"), getattr(self, f"y_{name}")
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """Rows in each part, e.g. {"train": 1006, "val": 252, "test": 540} for digits."""
+        return {name: len(self.part(name)[1]) for name in PARTS}
 
     @property
     def labels(self) -> np.ndarray:
@@ -141,43 +170,70 @@ def _split_dataset(
     seed: int,
     *,
     standardise: bool,
+    stratify: bool = True,
+    feature_shape: tuple[int, int] | None = None,
 ) -> Dataset:
-    """Stratified split; optionally standardise with statistics from the training part only."""
+    """Split off the test part, then the validation part from the rest, both by `seed`.
+
+    The test part does not depend on the validation split, so a test accuracy means what it
+    meant before validation existed. With `standardise`, the scaling statistics come from the
+    training part only.
+    """
     n_classes = len(class_names)
     try:
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=test_size, random_state=seed, stratify=y
+        X_rest, X_test, y_rest, y_test = train_test_split(
+            X, y, test_size=test_size, random_state=seed, stratify=y if stratify else None
+        )
+        # at least one validation row per class, so that a tiny table still splits
+        n_val = max(math.ceil(VAL_SIZE * len(y_rest)), n_classes if stratify else 1)
+        X_train, X_val, y_train, y_val = train_test_split(
+            X_rest,
+            y_rest,
+            test_size=n_val,
+            random_state=seed,
+            stratify=y_rest if stratify else None,
         )
     except ValueError as exc:
         raise ValueError(
             f"{len(y)} rows are too few to split with test_size={test_size} across {n_classes} "
-            f"classes: the training and test parts each need at least one row of every class "
-            f"({exc})"
+            f"classes: the training, validation and test parts each need at least one row of "
+            f"every class ({exc})"
         ) from exc
     if standardise:
         scaler = StandardScaler().fit(X_train)
-        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-    return Dataset(name, X_train, X_test, y_train, y_test, class_names, None, feature_names)
+        X_train, X_val, X_test = (scaler.transform(part) for part in (X_train, X_val, X_test))
+    return Dataset(
+        name,
+        X_train,
+        X_val,
+        X_test,
+        y_train,
+        y_val,
+        y_test,
+        class_names,
+        feature_shape,
+        feature_names,
+    )
 
 
 # --- built-in datasets -------------------------------------------------------------------------
 
 
 def _load_digits(test_size: float, seed: int) -> Dataset:
-    """8x8 digit images scaled to [0, 1]; the unstratified split matches published numbers."""
+    """8x8 digit images scaled to [0, 1]; the unstratified test split matches published
+    numbers."""
     bunch = skdatasets.load_digits()
-    X_train, X_test, y_train, y_test = train_test_split(
-        bunch.data / 16.0, bunch.target, test_size=test_size, random_state=seed
-    )
-    return Dataset(
-        name="digits",
-        X_train=X_train,
-        X_test=X_test,
-        y_train=y_train,
-        y_test=y_test,
-        class_names=tuple(str(d) for d in bunch.target_names),
+    return _split_dataset(
+        "digits",
+        bunch.data / 16.0,
+        bunch.target,
+        tuple(str(d) for d in bunch.target_names),
+        tuple(bunch.feature_names),
+        test_size,
+        seed,
+        standardise=False,
+        stratify=False,
         feature_shape=(8, 8),
-        feature_names=tuple(bunch.feature_names),
     )
 
 
@@ -292,8 +348,10 @@ DATASETS: dict[str, DatasetInfo] = {
 }
 
 
-def load_dataset(name: str = DEFAULT_DATASET, test_size: float = 0.3, seed: int = 0) -> Dataset:
-    """Load a built-in dataset by registry key; `seed` only changes the train/test split."""
+def load_dataset(
+    name: str = DEFAULT_DATASET, test_size: float = TEST_SIZE, seed: int = 0
+) -> Dataset:
+    """Load a built-in dataset by registry key; `seed` only changes the split."""
     if name not in DATASETS:
         raise ValueError(f"Unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}.")
     _check_test_size(test_size)
@@ -306,7 +364,7 @@ CsvSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 
 def from_csv(
-    file: CsvSource, label_column: str | None = None, test_size: float = 0.3, seed: int = 0
+    file: CsvSource, label_column: str | None = None, test_size: float = TEST_SIZE, seed: int = 0
 ) -> Dataset:
     """Load a user's CSV (header row, numeric features, one label column) as a Dataset.
 
@@ -484,10 +542,11 @@ def _encode_labels(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
             f"Label column {values.name!r} has only one class ({class_names[0]!r}); "
             "at least 2 are needed."
         )
-    if (counts < 2).any():
-        rare = class_names[int(np.argmax(counts < 2))]
+    if (counts < MIN_CLASS_ROWS).any():
+        rare = int(np.argmin(counts))
+        rows = "1 row" if counts[rare] == 1 else f"{counts[rare]} rows"
         raise ValueError(
-            f"Class {rare!r} has only 1 row; every class needs at least 2 "
-            "(one to train on, one to test on)."
+            f"Class {class_names[rare]!r} has only {rows}; every class needs at least "
+            f"{MIN_CLASS_ROWS} (to train on, to validate on and to test on)."
         )
     return y.astype(np.int64), class_names

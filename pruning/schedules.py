@@ -234,7 +234,7 @@ def lottery(
         for variant, net in variants.items():
             if variant != "rewind":
                 net = train_masked(net, masks, units, data, epochs, seed=seed)
-            ev = evaluate(net, data.X_test, data.y_test)
+            ev = evaluate(net, data.X_val, data.y_val)
             rows.append(
                 {
                     "variant": variant,

@@ -81,7 +81,7 @@ def share_weights(network: Network, k: int, data: Dataset | None = None) -> Shar
         value_bits=value_bits,
         codebook_bits=codebook_bits,
         dense_bits=FLOAT_BITS * nonzero,
-        accuracy=None if data is None else evaluate(shared_net, data.X_test, data.y_test).accuracy,
+        accuracy=None if data is None else evaluate(shared_net, data.X_val, data.y_val).accuracy,
     )
 
 

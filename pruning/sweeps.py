@@ -24,13 +24,18 @@ Progress = Callable[[float, str], None]
 
 
 def result_row(result: PruneResult, data: Dataset) -> dict:
-    """The metrics of one pruned network, as one flat table row."""
-    ev = evaluate(result.network, data.X_test, data.y_test)
+    """The metrics of one pruned network, as one flat table row.
+
+    ``accuracy`` and ``loss`` are measured on the validation part, on which every choice is
+    made; ``test_accuracy`` is there only to report the final result of a choice.
+    """
+    ev = evaluate(result.network, data.X_val, data.y_val)
     row = {
         "strategy": result.strategy,
         "sparsity": result.sparsity,
         "seed": result.meta.get("seed", 0),
         "accuracy": ev.accuracy,
+        "test_accuracy": evaluate(result.network, data.X_test, data.y_test).accuracy,
         "loss": ev.loss,
         "weight_sparsity": result.weight_sparsity,
         "nonzero": result.nonzero,

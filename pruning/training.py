@@ -75,10 +75,10 @@ class _Adam:
 
 
 def _held_out_accuracy(coefs, intercepts, activation: str, data: Dataset) -> float:
-    """Accuracy on the held-out split, for the per-epoch curve (never used to train)."""
-    logits = forward(coefs, intercepts, activation, data.X_test)
+    """Accuracy on the validation part, for the per-epoch curve (never used to train)."""
+    logits = forward(coefs, intercepts, activation, data.X_val)
     pred = (logits[:, 0] > 0).astype(int) if logits.shape[1] == 1 else logits.argmax(axis=1)
-    return float(np.mean(pred == data.y_test))
+    return float(np.mean(pred == data.y_val))
 
 
 def _fit_epochs(network, data, epochs, rng, run_epoch, weights, on_epoch) -> Network:
@@ -140,7 +140,7 @@ def train(
     ``fields`` override single settings, e.g. ``train(data, hidden=(32,), max_iter=50)``.
     It is ``MLPClassifier(..., random_state=seed).fit`` on the same data (same weights,
     same epochs), and ``on_epoch(epoch, loss, val_accuracy)`` is called after every epoch;
-    the accuracy is measured on the held-out split, which never influences training or
+    the accuracy is measured on the validation part, which never influences training or
     stopping. Training stops when the loss has not improved by ``1e-4`` for 10 epochs, as
     in scikit-learn, or after ``max_iter`` epochs.
     """

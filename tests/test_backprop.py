@@ -214,7 +214,7 @@ def test_train_masked_with_full_masks_matches_sklearn(
     assert [c[0] for c in calls] == [1, 2, 3]
     # The weights moved: three epochs are not a no-op.
     assert np.abs(ours.coefs[0] - theta0.coefs[0]).max() > 1e-3
-    accuracy = clf.score(data.X_test, data.y_test)
+    accuracy = clf.score(data.X_val, data.y_val)
     assert calls[-1][2] == pytest.approx(accuracy)
 
 

@@ -14,6 +14,7 @@ from pruning.data import (
     DATASETS,
     MAX_COLUMNS,
     MAX_ROWS,
+    PARTS,
     Dataset,
     DatasetInfo,
     from_csv,
@@ -43,16 +44,21 @@ def frozen(array: np.ndarray) -> bool:
 def test_digits_matches_the_published_split():
     ds = load_dataset()  # digits is the default
     assert ds.name == "digits"
-    assert ds.X_train.shape == (1257, 64)
-    assert ds.X_test.shape == (540, 64)
+    assert ds.sizes == {"train": 1005, "val": 252, "test": 540}
     assert ds.feature_shape == (8, 8)
     assert ds.class_names == tuple(str(d) for d in range(10))
     assert ds.X_train.min() == 0.0 and ds.X_train.max() == 1.0
     assert ds.X_test.min() >= 0.0 and ds.X_test.max() <= 1.0
     bunch = load_digits()
-    expected = train_test_split(bunch.data / 16.0, bunch.target, test_size=0.3, random_state=0)
-    for got, want in zip((ds.X_train, ds.X_test, ds.y_train, ds.y_test), expected, strict=True):
-        np.testing.assert_array_equal(got, want)
+    # The test part is the published two-way split's; validation comes out of its training part.
+    X_rest, X_test, y_rest, y_test = train_test_split(
+        bunch.data / 16.0, bunch.target, test_size=0.3, random_state=0
+    )
+    X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, test_size=252, random_state=0)
+    got = (ds.X_train, ds.X_val, ds.X_test, ds.y_train, ds.y_val, ds.y_test)
+    want = (X_train, X_val, X_test, y_train, y_val, y_test)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
 
 
 @pytest.mark.parametrize("key", list(DATASETS))
@@ -61,13 +67,15 @@ def test_every_builtin_loads_clean_and_frozen(key):
     assert isinstance(ds, Dataset) and ds.name == key
     assert ds.n_classes >= 2
     assert ds.X_train.dtype == np.float64 and ds.y_train.dtype == np.int64
-    assert np.isfinite(ds.X_train).all() and np.isfinite(ds.X_test).all()
-    assert ds.n_features == ds.X_train.shape[1] == ds.X_test.shape[1] == len(ds.feature_names)
+    assert all(np.isfinite(ds.part(p)[0]).all() for p in PARTS)
+    widths = {ds.part(p)[0].shape[1] for p in PARTS}
+    assert widths == {ds.n_features} and ds.n_features == len(ds.feature_names)
     np.testing.assert_array_equal(ds.labels, np.arange(ds.n_classes))
     assert set(np.unique(ds.y_train)) == set(range(ds.n_classes))
-    n = len(ds.y_train) + len(ds.y_test)
+    n = sum(ds.sizes.values())
     assert len(ds.y_test) == pytest.approx(0.25 * n, abs=1)
-    for array in (ds.X_train, ds.X_test, ds.y_train, ds.y_test):
+    assert len(ds.y_val) == pytest.approx(0.2 * (n - len(ds.y_test)), abs=1)
+    for array in (ds.X_train, ds.X_val, ds.X_test, ds.y_train, ds.y_val, ds.y_test):
         assert frozen(array)
         with pytest.raises(ValueError, match="read-only"):
             array[0] = 0
@@ -79,6 +87,7 @@ def test_tables_are_standardised_on_the_training_part(key):
     np.testing.assert_allclose(ds.X_train.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(ds.X_train.std(axis=0), 1.0, atol=1e-12)
     assert not np.allclose(ds.X_test.mean(axis=0), 0.0, atol=1e-12)  # test part not refitted
+    assert not np.allclose(ds.X_val.mean(axis=0), 0.0, atol=1e-12)  # nor the validation part
 
 
 @pytest.mark.parametrize("key", ["iris", "moons"])
@@ -92,11 +101,11 @@ def test_stratified_split_keeps_class_proportions(key):
 @pytest.mark.parametrize("key", ["moons", "circles", "spiral"])
 def test_toy_points_are_fixed_and_the_seed_only_moves_the_split(key):
     a, b = load_dataset(key, seed=0), load_dataset(key, seed=1)
-    assert a.n_features == 2 and len(a.y_train) + len(a.y_test) == 600
+    assert a.n_features == 2 and sum(a.sizes.values()) == 600
     assert not np.array_equal(a.X_train, b.X_train)
 
     def all_points(ds):
-        points = np.vstack([ds.X_train, ds.X_test])
+        points = np.vstack([ds.part(p)[0] for p in PARTS])
         return points[np.lexsort(points.T)]
 
     np.testing.assert_array_equal(all_points(a), all_points(b))
@@ -137,7 +146,7 @@ def test_test_size_must_be_a_fraction(test_size):
 def test_dataset_copies_before_freezing():
     X = np.zeros((4, 2))
     y = np.array([0, 1, 0, 1])
-    ds = Dataset("t", X, X, y, y, ("a", "b"), None, ("f", "g"))
+    ds = Dataset("t", X, X, X, y, y, y, ("a", "b"), None, ("f", "g"))
     assert X.flags.writeable and y.flags.writeable
     X[0, 0] = 5.0
     assert ds.X_train[0, 0] == 0.0 and frozen(ds.X_train) and frozen(ds.y_test)
@@ -151,6 +160,8 @@ def test_dataset_copies_before_freezing():
         ({"feature_names": ("f",)}, "feature_names"),
         ({"feature_shape": (3, 3)}, "feature_shape"),
         ({"X_test": np.zeros((4, 3))}, "width"),
+        ({"X_val": np.zeros((4, 3))}, "X_val has a different width"),
+        ({"y_val": np.array([0, 1])}, "X_val and y_val differ in length"),
     ],
 )
 def test_dataset_rejects_inconsistent_parts(change, match):
@@ -158,8 +169,10 @@ def test_dataset_rejects_inconsistent_parts(change, match):
     parts = {
         "name": "t",
         "X_train": X,
+        "X_val": X,
         "X_test": X,
         "y_train": y,
+        "y_val": y,
         "y_test": y,
         "class_names": ("a", "b"),
         "feature_shape": None,
@@ -175,7 +188,7 @@ def test_dataset_rejects_inconsistent_parts(change, match):
 def check_good(ds: Dataset) -> None:
     assert ds.class_names == ("cat", "dog")
     assert ds.feature_names == ("height", "weight")  # header whitespace stripped
-    assert len(ds.y_train) + len(ds.y_test) == 8 and set(ds.y_test) == {0, 1}
+    assert sum(ds.sizes.values()) == 8 and set(ds.y_test) == set(ds.y_val) == {0, 1}
     assert ds.feature_shape is None
     # Encoding keeps each row with its label: every dog is taller than every cat.
     X = np.vstack([ds.X_train, ds.X_test])
@@ -227,8 +240,9 @@ def test_label_column_can_be_a_middle_column():
 
 
 def test_integer_labels_sort_numerically_and_keep_their_values():
-    rows = "".join(f"{i},{label}\n" for i, label in enumerate([10, 2, 2, 10, 1, 1, 2.0, 10]))
-    ds = from_csv(("f,label\n" + rows).encode(), test_size=0.5)
+    labels = [10, 2, 2, 10, 1, 1, 2.0, 10, 1, 1, 2, 10]
+    rows = "".join(f"{i},{label}\n" for i, label in enumerate(labels))
+    ds = from_csv(("f,label\n" + rows).encode(), test_size=0.3)
     assert ds.class_names == ("1", "2", "10")
 
 
@@ -267,6 +281,7 @@ ROWS = "1,2,a\n3,4,a\n5,6,b\n7,8,b\n"
         (f"a,b,y\n{ROWS}1e200,1,b\n".encode(), r"Column 'a' has a value beyond"),
         (b"a,b,y\n1,2,a\n3,4,a\n5,6,a\n", r"only one class \('a'\)"),
         (f"a,b,y\n{ROWS}9,9,c\n".encode(), r"Class 'c' has only 1 row"),
+        (f"a,b,y\n{ROWS}1,1,a\n2,2,b\n9,9,c\n8,8,c\n".encode(), r"'c' has only 2 rows.*least 3"),
     ],
 )
 def test_csv_rejections_name_the_problem(content, match):
@@ -275,9 +290,9 @@ def test_csv_rejections_name_the_problem(content, match):
 
 
 def test_too_few_rows_for_the_split():
-    # 10% of 4 rows is a single test row, but each of the 2 classes needs one.
-    with pytest.raises(ValueError, match=r"4 rows are too few to split with test_size=0.1"):
-        from_csv(f"a,b,y\n{ROWS}".encode(), test_size=0.1)
+    # 10% of 6 rows is a single test row, but each of the 2 classes needs one.
+    with pytest.raises(ValueError, match=r"6 rows are too few to split with test_size=0.1"):
+        from_csv(f"a,b,y\n{ROWS}1,1,a\n2,2,b\n".encode(), test_size=0.1)
 
 
 def test_missing_label_column_lists_the_columns():
@@ -356,3 +371,25 @@ def test_csv_like_text_only_raises_value_error(text):
 )
 def test_numeric_tables_only_raise_value_error(rows):
     check_only_value_errors(("x,y\n" + "".join(f"{x},{y}\n" for x, y in rows)).encode())
+
+
+# --- the three parts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["digits", "iris", "spiral"])
+def test_the_test_part_ignores_validation(key):
+    """The test part is the one a plain two-way split gives, so a test accuracy keeps its
+    meaning; validation rows come out of the training part."""
+    ds = load_dataset(key, seed=4)
+    X, y = {
+        "digits": lambda: (load_digits().data / 16.0, load_digits().target),
+        "iris": lambda: (data.skdatasets.load_iris().data, data.skdatasets.load_iris().target),
+        "spiral": lambda: data._spiral(data.TOY_SAMPLES, noise=0.04, random_state=0),
+    }[key]()
+    stratify = None if key == "digits" else y
+    *_, y_test = train_test_split(X, y, test_size=0.3, random_state=4, stratify=stratify)
+    np.testing.assert_array_equal(ds.y_test, y_test)
+    assert sum(ds.sizes.values()) == len(y)
+    assert min(ds.sizes.values()) > 0
+    with pytest.raises(ValueError, match="Unknown part 'dev'"):
+        ds.part("dev")

@@ -33,6 +33,7 @@ SWEEP_COLUMNS = [
     "sparsity",
     "seed",
     "accuracy",
+    "test_accuracy",
     "loss",
     "weight_sparsity",
     "nonzero",
@@ -251,9 +252,9 @@ def test_share_weights(pruned90, digits, k):
     assert shared.value_bits <= nonzero * shared.bits_per_weight
     assert shared.total_bits == shared.value_bits + shared.codebook_bits
     assert shared.compression == pytest.approx(shared.dense_bits / shared.total_bits)
-    assert shared.accuracy == evaluate(shared.network, digits.X_test, digits.y_test).accuracy
+    assert shared.accuracy == evaluate(shared.network, digits.X_val, digits.y_val).accuracy
     if k >= 16:
-        base = evaluate(original, digits.X_test, digits.y_test).accuracy
+        base = evaluate(original, digits.X_val, digits.y_val).accuracy
         assert shared.accuracy > base - 0.03
 
 
@@ -305,14 +306,16 @@ def test_sweep_table(sweep_table, net, digits):
     combos = set(zip(table["strategy"], table["sparsity"], table["seed"], strict=True))
     assert combos == {(s, p, seed) for s in STRATS for p in LEVELS for seed in (0, 1)}
     assert progress == [1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0]
-    dense = evaluate(net, digits.X_test, digits.y_test)
+    dense = evaluate(net, digits.X_val, digits.y_val)
     at_zero = table[table["sparsity"] == 0.0]
     assert (at_zero["accuracy"] == dense.accuracy).all()
     assert (at_zero["compression"] == 1.0).all() and (at_zero["flops_speedup"] == 1.0).all()
     for row in table.itertuples():
         result = prune(net, row.strategy, row.sparsity, seed=row.seed)
-        ev = evaluate(result.network, digits.X_test, digits.y_test)
+        ev = evaluate(result.network, digits.X_val, digits.y_val)
         assert row.accuracy == ev.accuracy and row.loss == pytest.approx(ev.loss)
+        final = evaluate(result.network, digits.X_test, digits.y_test).accuracy
+        assert row.test_accuracy == final
         assert row.nonzero == result.nonzero
         assert row.weight_sparsity == pytest.approx(result.weight_sparsity)
         assert row.density_fc1 == pytest.approx(result.layer_counts[0].density)
@@ -334,7 +337,7 @@ def test_sweep_with_finetuning(net, digits):
     expected = finetune(prune(net, "global_magnitude", 0.9), digits, 3)
     assert (
         table["accuracy"].iloc[0]
-        == evaluate(expected.network, digits.X_test, digits.y_test).accuracy
+        == evaluate(expected.network, digits.X_val, digits.y_val).accuracy
     )
     plain = sweep(net, digits, ["global_magnitude"], [0.9])
     assert table["accuracy"].iloc[0] > plain["accuracy"].iloc[0]

@@ -168,7 +168,7 @@ def test_train_reproduces_sklearn_fit_on_digits(net_run, digits):
     accuracy = evaluate(network, digits.X_test, digits.y_test).accuracy
     assert accuracy == clf.score(digits.X_test, digits.y_test)
     assert accuracy > 0.95
-    assert network.history[-1].val_accuracy == accuracy
+    assert network.history[-1].val_accuracy == clf.score(digits.X_val, digits.y_val)
     assert network.config == {
         "dataset": "digits",
         "hidden": [100],
@@ -218,8 +218,8 @@ def test_train_reproduces_sklearn_fit_on_small_problems(datasets, dataset, kwarg
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
     for ours, theirs in zip(network.intercepts, clf.intercepts_, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
-    expected = clf.score(data.X_test, data.y_test)
-    assert evaluate(network, data.X_test, data.y_test).accuracy == expected
+    expected = clf.score(data.X_val, data.y_val)
+    assert evaluate(network, data.X_val, data.y_val).accuracy == expected
     assert network.history[-1].val_accuracy == expected
 
 

@@ -44,5 +44,5 @@ def test_winning_tickets_beat_reinitialisation(net, digits):
     by = table.set_index(["variant", "sparsity"])["accuracy"]
     for sparsity in (0.95, 0.98):
         assert by["rewind", sparsity] > by["reinit", sparsity]
-        assert by["rewind", sparsity] > 0.9
+        assert by["rewind", sparsity] > 0.85
     assert table["weight_sparsity"].round(4).tolist() == [0.95] * 3 + [0.98] * 3
