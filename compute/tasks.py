@@ -167,7 +167,7 @@ def finetune(
     at_init: bool = False,
     topic: str | None = None,
 ) -> float:
-    """Test accuracy after training the weights ``masks`` keep for ``epochs`` (from θ0 when
+    """Validation accuracy after training the weights ``masks`` keep for ``epochs`` (from θ0 when
     ``at_init``: the prune-at-init schedule), as the Prune page's action asks."""
     data = dataset(config)
     start = network.at_init() if at_init else network
@@ -178,7 +178,7 @@ def finetune(
         epochs,
         on_epoch=lambda epoch, *_: reporter(epoch / epochs, "training"),
     )
-    return float(pruning.evaluate(tuned.network, data.X_test, data.y_test).accuracy)
+    return float(pruning.evaluate(tuned.network, data.X_val, data.y_val).accuracy)
 
 
 def remeasure(

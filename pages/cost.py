@@ -136,7 +136,7 @@ if result.nonzero == 0:
 else:
     texts = [t("cost.clustering", k=k) for k in SHARING_K]
     table = models.task_table("sharing", config, key, sparsity / 100, SHARING_K, text=_steps(texts))
-    float_accuracy = pruning.evaluate(result.network, data.X_test, data.y_test).accuracy
+    float_accuracy = pruning.evaluate(result.network, data.X_val, data.y_val).accuracy
     st.plotly_chart(
         figs.sharing_curve(table, float_accuracy, t), key="cost_sharing", config=figs.CONFIG
     )

@@ -158,9 +158,11 @@ with left:
                     sparsity=r.sparsity,
                     compression=r.compression,
                     accuracy=r.accuracy,
+                    test=r.test_accuracy,
                 )
             )
     st.markdown("\n".join(f"- {line}" for line in lines))
+    st.caption(t("curves.choice_note"))
     if any(STRATEGIES[s].neurons for s in strategies):
         st.caption(t("curves.neuron_note"))
     if len(seeds) > 1 and epochs == 0 and any(STRATEGIES[s].deterministic for s in strategies):

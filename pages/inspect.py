@@ -17,7 +17,7 @@ key = state.value("strategy")
 sparsity = int(state.value("sparsity"))
 strategy = STRATEGIES[key]
 result = models.pruner(config, key).prune(sparsity / 100)
-after = evaluate(result.network, data.X_test, data.y_test)
+after = evaluate(result.network, data.X_val, data.y_val)
 
 st.title(t("inspect.title"))
 st.caption(t("inspect.intro"))
@@ -136,7 +136,7 @@ def classes_view() -> None:
         f"{after.accuracy:.1%}",
         delta=t("common.points", value=100 * (after.accuracy - dense.accuracy)),
     )
-    c.metric(t("inspect.test_examples"), f"{len(data.y_test)}")
+    c.metric(t("inspect.val_examples"), f"{len(data.y_val)}")
     names = data.class_names
     st.plotly_chart(
         figs.confusion_pair(dense.confusion, after.confusion, names, t),
@@ -149,7 +149,7 @@ def classes_view() -> None:
         "inspect.confusion_caption",
         correct_before=int(np.trace(dense.confusion)),
         correct_after=int(np.trace(after.confusion)),
-        n=len(data.y_test),
+        n=len(data.y_val),
     )
     if errors.any():
         truth, pred = np.unravel_index(int(np.argmax(errors)), errors.shape)

@@ -19,7 +19,7 @@ from pages.ui.formulas import (
 )
 from pages.ui.i18n import DEFAULT_LANGUAGE, catalogue, registry_text, t
 from pages.ui.measured import MEASURED, MEASURED_LEVELS, MEASURED_SEEDS
-from pruning import STRATEGIES
+from pruning import DATASETS, STRATEGIES, load_dataset
 
 PUBLISHED = ("han", "frankle", "snip", "shrinkbench")
 SECTIONS = ("what", "strategies", "schedules", "struct", "results", "faq")
@@ -28,6 +28,12 @@ SECTIONS = ("what", "strategies", "schedules", "struct", "results", "faq")
 def has_text(name: str) -> bool:
     """Whether ``learn.<name>`` exists (the page skips optional notes it has no text for)."""
     return f"learn.{name}" in catalogue(DEFAULT_LANGUAGE)
+
+
+@st.cache_data(show_spinner=False)
+def split_sizes() -> pd.DataFrame:
+    """Rows in each part of every built-in data set (the seed moves rows, not sizes)."""
+    return pd.DataFrame([{"key": key} | load_dataset(key).sizes for key in DATASETS])
 
 
 def header(name: str) -> None:
@@ -124,8 +130,20 @@ st.table(
     ),
     hide_index=True,
 )
+st.subheader(t("learn.split_header"), anchor="split")
+st.markdown(t("learn.split_intro"))
+sizes = split_sizes()
+st.table(
+    pd.DataFrame(
+        {
+            t("learn.col_dataset"): [t(f"datasets.{k}") for k in sizes["key"]],
+            **{t(f"learn.col_{part}"): sizes[part] for part in ("train", "val", "test")},
+        }
+    ),
+    hide_index=True,
+)
 st.subheader(t("learn.measured_header"), anchor="measured")
-st.markdown(t("learn.measured_intro"))
+st.markdown(t("learn.measured_intro", train=int(sizes.set_index("key").at["digits", "train"])))
 measured = {
     t("learn.col_strategy"): [registry_text(k, "label", STRATEGIES[k].label) for k in MEASURED]
 }

@@ -100,7 +100,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
         result = (
             pruner.prune(sparsity / 100) if threshold is None else pruner.prune(threshold=threshold)
         )
-    ev = evaluate(result.network, data.X_test, data.y_test)
+    ev = evaluate(result.network, data.X_val, data.y_val)
 
     with numbers.container(horizontal=True, gap="medium"):
         st.metric(

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 def mean_by_level(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Mean accuracy (over seeds) for each group and sparsity level, with its compression
-    when the table has one; groups keep the table's order."""
+    and test accuracy when the table has them; groups keep the table's order."""
     agg = {"accuracy": "mean"}
-    if "compression" in frame:
-        agg["compression"] = "mean"
+    for column in ("compression", "test_accuracy"):
+        if column in frame:
+            agg[column] = "mean"
     return frame.groupby([by, "sparsity"], sort=False).agg(agg).reset_index()
 
 
@@ -34,27 +35,20 @@ def sparsest_within(
     percentage points of ``dense``.
 
     Returns one row per group, in the frame's order, with columns ``by``, ``sparsity``,
-    ``accuracy`` and ``compression`` (``NaN`` when no level qualifies). Accuracy is
-    averaged over seeds first, so a lucky seed cannot set the record.
+    ``accuracy``, ``compression`` and ``test_accuracy`` (``NaN`` when no level qualifies,
+    or the table lacks the column). Accuracy is averaged over seeds first, so a lucky seed
+    cannot set the record. The choice is made on ``accuracy`` (a sweep's validation
+    accuracy) alone; ``test_accuracy`` only reports how the chosen level does.
     """
     floor = dense - tolerance / 100 - 1e-9
     means = mean_by_level(frame, by)
+    columns = ["sparsity", "accuracy", "compression", "test_accuracy"]
     rows = []
     for key in dict.fromkeys(frame[by]):
         ok = means[(means[by] == key) & (means["accuracy"] >= floor)]
-        if ok.empty:
-            rows.append({by: key, "sparsity": np.nan, "accuracy": np.nan, "compression": np.nan})
-            continue
-        best = ok.loc[ok["sparsity"].idxmax()]
-        rows.append(
-            {
-                by: key,
-                "sparsity": float(best["sparsity"]),
-                "accuracy": float(best["accuracy"]),
-                "compression": float(best.get("compression", np.nan)),
-            }
-        )
-    return pd.DataFrame(rows, columns=[by, "sparsity", "accuracy", "compression"])
+        best = ok.loc[ok["sparsity"].idxmax()] if not ok.empty else {}
+        rows.append({by: key} | {c: float(best.get(c, np.nan)) for c in columns})
+    return pd.DataFrame(rows, columns=[by, *columns])
 
 
 def accuracy_at(frame: pd.DataFrame, sparsity: float, by: str = "strategy") -> pd.DataFrame:
@@ -72,7 +66,7 @@ def layer_ranking(frame: pd.DataFrame, dense: float, tolerance: float) -> pd.Dat
 
     ``sparsity`` is the sparsest level of that layer within ``tolerance`` points of
     ``dense`` (lower = more sensitive); ties go to the lower ``mean_accuracy`` over all
-    levels. Columns: ``layer, sparsity, accuracy, compression, mean_accuracy``.
+    levels. Columns: ``layer, sparsity, accuracy, compression, test_accuracy, mean_accuracy``.
     """
     best = sparsest_within(frame, dense, tolerance, by="layer")
     means = frame.groupby("layer", sort=False)["accuracy"].mean()

@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("strategies", help="list the pruning strategies")
     _table_output(p)
 
-    p = sub.add_parser("train", help="train a network and report its accuracy")
+    p = sub.add_parser("train", help="train a network and report its validation and test accuracy")
     _common(p)
     _table_output(p)
 
@@ -189,7 +189,7 @@ def _cmd_strategies(args) -> None:
 def _cmd_train(args) -> None:
     data = _data(args)
     net = _network(args, data)
-    ev = evaluate(net, data.X_test, data.y_test)
+    ev = evaluate(net, data.X_val, data.y_val)
     _emit(
         pd.DataFrame(
             [
@@ -201,6 +201,7 @@ def _cmd_train(args) -> None:
                     "parameters": net.n_parameters,
                     "accuracy": ev.accuracy,
                     "loss": ev.loss,
+                    "test_accuracy": evaluate(net, data.X_test, data.y_test).accuracy,
                 }
             ]
         ),
@@ -218,7 +219,7 @@ def _cmd_prune(args) -> None:
         result = finetune(result, data, args.finetune_epochs, seed=args.seed)
     row = result_row(result, data)
     if args.export:
-        meta = export_meta(result, row["accuracy"])
+        meta = export_meta(result, row["accuracy"], row["test_accuracy"])
         _write(args.export, lambda path: save_npz(result, path, meta))
     if args.sklearn:
         _write(args.sklearn, lambda path: save_skops(result.network, path))

@@ -28,8 +28,11 @@ MAX_LAYERS = 8
 _KEY = re.compile(r"^(coef|intercept|mask)_(\d+)$")
 
 
-def export_meta(result: PruneResult, accuracy: float | None = None) -> dict:
-    """The JSON description stored beside the arrays."""
+def export_meta(
+    result: PruneResult, val_accuracy: float | None = None, test_accuracy: float | None = None
+) -> dict:
+    """The JSON description stored beside the arrays; each accuracy is named by the part of
+    the data it was measured on (None: not measured)."""
     cfg = result.network.config
     return {
         "dataset": cfg.get("dataset"),
@@ -40,7 +43,8 @@ def export_meta(result: PruneResult, accuracy: float | None = None) -> dict:
         "weight_sparsity": result.weight_sparsity,
         "seed": cfg.get("seed"),  # trains the network and splits the data
         "prune_seed": result.meta.get("seed", 0),  # draws random scores and SNIP's batch
-        "accuracy": accuracy,
+        "val_accuracy": val_accuracy,
+        "test_accuracy": test_accuracy,
         "classes": [c.item() if hasattr(c, "item") else c for c in result.network.classes],
         "version": __version__,
     }

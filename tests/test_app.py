@@ -43,16 +43,16 @@ def test_default_view_is_interesting():
     assert at.slider(key="sparsity").value == 90
     assert at.selectbox(key="strategy").value == "global_magnitude"
     assert metric(at, "Sparsity") == "90.0%"
-    assert 0.8 < float(metric(at, "Test accuracy").rstrip("%")) / 100 < 0.95
+    assert 0.8 < float(metric(at, "Validation accuracy").rstrip("%")) / 100 < 0.95
 
 
 def test_slider_changes_accuracy_and_counts():
     at = app().run()
     at.slider(key="sparsity").set_value(0).run()
-    dense_accuracy, dense_counts = metric(at, "Test accuracy"), nonzero_counts(at)
+    dense_accuracy, dense_counts = metric(at, "Validation accuracy"), nonzero_counts(at)
     assert dense_counts == [6400, 1000]
     at.slider(key="sparsity").set_value(90).run()
-    assert metric(at, "Test accuracy") != dense_accuracy
+    assert metric(at, "Validation accuracy") != dense_accuracy
     assert sum(nonzero_counts(at)) == 7400 - round(0.9 * 7400)
     assert "sparsity" not in at.query_params  # the default stays out of the link
 
@@ -138,7 +138,7 @@ def test_chinese_labels():
     assert not at.exception
     assert at.title[0].value == "剪枝"
     assert at.slider(key="sparsity").label.startswith("稀疏度")
-    (accuracy,) = [m for m in at.metric if m.label == "测试准确率"]
+    (accuracy,) = [m for m in at.metric if m.label == "验证准确率"]
     assert accuracy.delta.endswith(" 个百分点")  # the change in points, in Chinese too
     titles = [a["text"] for a in overview(at)["layout"]["annotations"]]
     assert "<b>fc1 的权重</b>" in titles
@@ -203,7 +203,7 @@ def test_prune_at_init_then_train_matches_its_curve():
     assert f"{before} → {trained[90]:.1%}" in done.value  # the curve's point, reproduced
     at.toggle(key="init").set_value(False).run()
     assert "init" not in at.query_params
-    assert metric(at, "Test accuracy")
+    assert metric(at, "Validation accuracy")
     assert [b.label for b in at.button if b.key == "finetune"] == ["Fine-tune 10 epochs"]
 
 
@@ -213,7 +213,7 @@ def test_prune_at_init_waits_for_a_strategy_that_can():
     (stand_in,) = [tg for tg in at.toggle if tg.key == "init_unavailable"]
     assert stand_in.disabled and not stand_in.value
     assert "SNIP" in stand_in.help
-    assert metric(at, "Test accuracy")  # the trained network, as the toggle shows
+    assert metric(at, "Validation accuracy")  # the trained network, as the toggle shows
     at.selectbox(key="strategy").set_value("synflow").run()
     assert at.toggle(key="init").value is True
     assert metric(at, "Accuracy before training")

@@ -60,7 +60,8 @@ def test_prune_exports_npz_and_skops(capsys, tmp_path):
     model = read_npz(npz)
     assert model.meta["strategy"] == "global_magnitude"
     assert model.meta["dataset"] == "iris"
-    assert model.meta["accuracy"] == pytest.approx(row["accuracy"])
+    assert model.meta["val_accuracy"] == pytest.approx(row["accuracy"])
+    assert model.meta["test_accuracy"] == pytest.approx(row["test_accuracy"])
     assert sum(int((~m).sum()) for m in model.masks) == round(0.5 * 56)
     for W, m in zip(model.coefs, model.masks, strict=True):
         assert not W[~m].any()

@@ -40,13 +40,24 @@ def test_the_one_shot_table(default):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_default_model_in_the_intro(default, lang):
+    net, data = default
+    text = catalogue(lang)["learn.measured_intro"]
+    val = pruning.evaluate(net, data.X_val, data.y_val).accuracy
+    test = pruning.evaluate(net, data.X_test, data.y_test).accuracy
+    assert f"{val:.4f}" in text and f"{test:.4f}" in text
+    assert str(len(net.history)) in text  # epochs
+    assert "{train:,}" in text  # the size comes from the data, not the text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_numbers_quoted_after_the_table(default, lang):
     net, data = default
     text = catalogue(lang)["learn.measured_after"]
     everything = pruning.prune(net, "global_magnitude", 1.0)
-    assert f"{pruning.evaluate(everything.network, data.X_test, data.y_test).accuracy:.3f}" in text
+    assert f"{pruning.evaluate(everything.network, data.X_val, data.y_val).accuracy:.3f}" in text
     tuned = pruning.finetune(pruning.prune(net, "global_magnitude", 0.9), data, 10)
-    assert f"{shown(pruning.evaluate(tuned.network, data.X_test, data.y_test).accuracy)}" in text
+    assert f"{shown(pruning.evaluate(tuned.network, data.X_val, data.y_val).accuracy)}" in text
     levels = [p / 100 for p in LOTTERY_SPARSITIES]
     lottery = pruning.lottery(net, data, levels, epochs=LOTTERY_EPOCHS, seed=net.config["seed"])
     table = lottery.pivot(index="variant", columns="sparsity", values="accuracy")

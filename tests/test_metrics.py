@@ -336,8 +336,7 @@ def test_sweep_with_finetuning(net, digits):
     table = sweep(net, digits, ["global_magnitude"], [0.9], finetune_epochs=3)
     expected = finetune(prune(net, "global_magnitude", 0.9), digits, 3)
     assert (
-        table["accuracy"].iloc[0]
-        == evaluate(expected.network, digits.X_val, digits.y_val).accuracy
+        table["accuracy"].iloc[0] == evaluate(expected.network, digits.X_val, digits.y_val).accuracy
     )
     plain = sweep(net, digits, ["global_magnitude"], [0.9])
     assert table["accuracy"].iloc[0] > plain["accuracy"].iloc[0]

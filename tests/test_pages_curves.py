@@ -113,13 +113,13 @@ def test_page_survives_bad_states(page, params):
 def test_train_shows_metrics_architecture_and_curves():
     at = open_page("train", **SMALL)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Test accuracy"].endswith("%")
+    assert metrics["Validation accuracy"].endswith("%")
     assert metrics["Parameters"] == str(4 * 8 + 8 + 8 * 3 + 3)
     epochs = int(metrics["Epochs run"])
     data = traces(at, "train_curves")
     assert len(numbers(data[0]["x"])) == epochs and len(numbers(data[1]["y"])) == epochs
     assert "4 → 8 → 3" in text(at)
-    assert "watching only" in text(at)
+    assert "never influence the weights" in text(at)
 
 
 def test_curves_draw_one_line_per_strategy_with_readout_and_csv():

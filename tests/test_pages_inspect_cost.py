@@ -87,8 +87,8 @@ def test_inspect_matches_evaluate(digits, net):
     _check_page(at, "inspect", "defaults")
     specs = _specs(at)
     pruned = Pruner(net, "global_magnitude", digits).prune(0.9)
-    before = evaluate(net, digits.X_test, digits.y_test)
-    after = evaluate(pruned.network, digits.X_test, digits.y_test)
+    before = evaluate(net, digits.X_val, digits.y_val)
+    after = evaluate(pruned.network, digits.X_val, digits.y_val)
     confusion = specs["inspect_confusion"]["data"]
     np.testing.assert_array_equal(confusion[0]["z"], before.confusion)
     np.testing.assert_array_equal(confusion[1]["z"], after.confusion)

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import pruning
 from pages.ui.i18n import catalogue
+from pages.ui.measured import MEASURED
 from pruning import STRATEGIES, prune
 
 LOCALES = Path(__file__).parents[1] / "pages" / "ui" / "locales"
@@ -65,7 +67,7 @@ def test_english_page_renders_every_section(english):
     assert anchors == ["what", "strategies", "schedules", "struct", "results", "faq"]
     assert len(at.latex) >= 15  # every strategy, schedule and example formula
     assert len(at.expander) == 5
-    assert len(at.table) == 2
+    assert len(at.table) == 3
     assert len(at.code) == 2
 
 
@@ -84,16 +86,19 @@ def test_every_registry_strategy_appears(english):
 
 
 def test_published_and_measured_numbers(english):
-    published, measured = (t.value for t in english.table)
+    published, split, measured = (t.value for t in english.table)
+    digits = pruning.load_dataset("digits")
+    assert list(split.columns) == ["Data set", "Training", "Validation", "Test"]
+    assert list(split.iloc[0]) == ["Digits (8×8 images)", *digits.sizes.values()]
     assert list(published.columns) == ["Source", "Result"]
     assert any("267K" in cell and "22K" in cell and "12×" in cell for cell in published["Result"])
     assert any("21.1%" in cell and "3.6%" in cell for cell in published["Result"])
     assert any("95%" in cell and "1.6%" in cell and "2.4%" in cell for cell in published["Result"])
     assert list(measured.columns) == ["Strategy", *(f"{p}% sparsity" for p in (50, 80, 90, 95))]
     row = measured.set_index("Strategy").loc["Magnitude, global"]
-    assert list(row) == ["0.96", "0.95", "0.86", "0.56"]
+    assert list(row) == list(MEASURED["global_magnitude"])
     shown = " ".join(texts(english))
-    assert "0.9704" in shown and "162 epochs" in shown and "0.113" in shown
+    assert f"on the {digits.sizes['train']:,} training examples" in shown
     assert "transfer learning" in shown
 
 
@@ -109,7 +114,7 @@ def test_chinese_page(chinese):
     zh = catalogue("zh")
     for key in STRATEGIES:
         assert zh[f"strategies.{key}_label"] in subheaders, key
-    measured = at.table[1].value
+    measured = at.table[2].value
     assert "稀疏度 90%" in measured.columns and "策略" in measured.columns
 
 

@@ -173,7 +173,7 @@ def test_switch_to_chinese(page: Page, app_url: str, screenshots):
     page.get_by_role("radio", name="中文").click()
     expect(page.get_by_role("heading", name="剪枝")).to_be_visible(timeout=30_000)
     wait_for_app(page)
-    expect(page.get_by_text("测试准确率").first).to_be_visible()
+    expect(page.get_by_text("验证准确率").first).to_be_visible()
     # every label, including the chosen options of select boxes, and the state survive
     expect(page.get_by_role("combobox", name="剪枝策略")).to_have_value("按幅值，逐层")
     expect(page.get_by_role("combobox", name="数据集")).to_have_value("手写数字（8×8 图像）")
