@@ -167,7 +167,7 @@ def measure_on_cluster(config: ModelConfig):
 def finetuned_accuracy(
     config: ModelConfig, result: pruning.PruneResult, at_init: bool, epochs: int, text: str
 ) -> float:
-    """Test accuracy of ``result`` after ``epochs`` of masked training on the cluster (from
+    """Validation accuracy of ``result`` after ``epochs`` of masked training on the cluster (from
     θ0 when ``at_init``), with a progress bar captioned ``text``."""
     args = (result.masks, result.intercept_masks, epochs, at_init)
     with _progress(text) as progress:
