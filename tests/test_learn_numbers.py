@@ -317,3 +317,32 @@ def test_lesson_9_before_training(default, lessons):
         f"{no_connection.sum()}",
         pct(val_accuracy(pruned(net, data, "snip", 0.9).network, data)),
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_faq_numbers(default, lang):
+    """The questions' answers quote the Prune page's numbers on the default model."""
+    net, data = default
+    text = catalogue(lang)
+    g90, l90 = (pruned(net, data, s, 0.9) for s in ("global_magnitude", "layer_magnitude"))
+    tuned = pruning.finetune(g90, data, 10)
+    g, lw = shown(val_accuracy(g90.network, data)), shown(val_accuracy(l90.network, data))
+    assert g in text["learn.faq_when_finetune"]
+    assert shown(val_accuracy(tuned.network, data)) in text["learn.faq_when_finetune"]
+    assert g in text["learn.faq_pick_a"] and lw in text["learn.faq_pick_a"]
+    nothing = val_accuracy(pruned(net, data, "global_magnitude", 1.0).network, data)
+    assert f"{nothing:.3f}" in text["learn.faq_all_a"]
+
+
+def test_the_csr_example_is_what_the_cost_model_counts():
+    """struct_csr's worked example: a 64 × 100 layer with 640 weights left."""
+    import scipy.sparse
+
+    W = np.zeros((64, 100), dtype=np.float32)
+    W.flat[::10] = 1.0  # 640 nonzeros
+    csr = scipy.sparse.csr_array(W)
+    csr.indices, csr.indptr = csr.indices.astype(np.int32), csr.indptr.astype(np.int32)
+    total = csr.data.nbytes + csr.indices.nbytes + csr.indptr.nbytes
+    for lang in ("en", "zh"):
+        text = catalogue(lang)["learn.struct_csr"]
+        assert f"{W.nbytes:,}" in text and f"{total:,}" in text, lang
