@@ -1,4 +1,4 @@
-"""Hand-written backward passes for small MLPs: gradients and OBD's diagonal Hessian.
+"""Hand-written backward passes for small MLPs: gradients and the Hessian's diagonal.
 
 scikit-learn exposes neither per-weight gradients nor second derivatives, and SNIP,
 Optimal Brain Damage and masked training need them. The loss is scikit-learn's:
@@ -107,3 +107,44 @@ def hessian_diagonal(network: Network, X: np.ndarray, y: np.ndarray) -> list[np.
             h = d1 * d1 * (h @ (W * W).T) + d2 * g_a
             g = g_a * d1
     return diag
+
+
+EXACT_CHUNK = 64  # examples whose per-unit Hessians are held at once (memory ~ chunk * units^2)
+
+
+def _output_hessians(z: np.ndarray) -> np.ndarray:
+    """d2E/dz2 at the output for every example: (n, k, k), softmax's diag(p) - p p^T."""
+    if z.shape[1] == 1:
+        p = expit(z)
+        return (p * (1.0 - p))[:, :, None]
+    p = softmax(z, axis=1)
+    return np.einsum("nk,kl->nkl", p, np.eye(z.shape[1])) - p[:, :, None] * p[:, None, :]
+
+
+def exact_hessian_diagonal(network: Network, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """d2L/dw2 for every weight, exactly: what ``hessian_diagonal`` approximates.
+
+    A weight W[i, j] reaches the loss only through unit j's input z_j, linearly, so its
+    second derivative is ``x_i^2 * d2E/dz_j^2``. That last term needs the whole Hessian
+    with respect to a layer's inputs, carried backwards per example as
+    ``H = D W H' W^T D + diag(f''(z) * g)`` (D = diag f'(z)); LeCun's pass keeps only its
+    diagonal. Costs one units x units matrix per example and layer: fine for small MLPs.
+    """
+    n = len(X)
+    diag = [np.zeros_like(W) for W in network.coefs]
+    for start in range(0, n, EXACT_CHUNK):
+        Xc, Yc = X[start : start + EXACT_CHUNK], targets(network, y[start : start + EXACT_CHUNK])
+        inputs, pre = _forward(network.coefs, network.intercepts, network.activation, Xc)
+        _, g, _ = _output_terms(pre[-1], Yc)
+        H = _output_hessians(pre[-1])
+        for layer in range(len(network.coefs) - 1, -1, -1):
+            W = network.coefs[layer]
+            diag[layer] += (inputs[layer] ** 2).T @ np.einsum("njj->nj", H)
+            if layer:
+                d1, d2 = _derivatives(inputs[layer], pre[layer - 1], network.activation)
+                g_a = g @ W.T
+                H = np.einsum("ij,njk,lk->nil", W, H, W, optimize=True)
+                H *= d1[:, :, None] * d1[:, None, :]
+                H[:, np.arange(H.shape[1]), np.arange(H.shape[1])] += d2 * g_a
+                g = g_a * d1
+    return [d / n for d in diag]

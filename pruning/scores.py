@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backprop import hessian_diagonal, weight_gradients
+from .backprop import exact_hessian_diagonal, hessian_diagonal, weight_gradients
 from .data import Dataset
 from .network import Network
 
@@ -55,13 +55,24 @@ def obd_scores(
 ) -> list[np.ndarray]:
     """Optimal Brain Damage saliency 1/2 * h_kk * w_k^2 (LeCun, Denker, Solla 1989).
 
-    h_kk is the diagonal Hessian of the training loss (see ``backprop.hessian_diagonal``);
-    OBD also assumes a trained minimum (the gradient term is dropped) and a quadratic loss.
+    h_kk is LeCun et al.'s approximation of the training loss's Hessian diagonal (see
+    ``backprop.hessian_diagonal``); OBD also assumes a trained minimum (the gradient term is
+    dropped) and a quadratic loss.
     """
+    return _saliency(network, data, rng, batch_size, hessian_diagonal)
+
+
+def obd_exact_scores(
+    network: Network, data: Dataset, rng: np.random.Generator, batch_size: int = 1000
+) -> list[np.ndarray]:
+    """OBD's saliency with the exact diagonal of the Hessian (``exact_hessian_diagonal``),
+    to show what LeCun's approximation changes."""
+    return _saliency(network, data, rng, batch_size, exact_hessian_diagonal)
+
+
+def _saliency(network, data, rng, batch_size, diagonal) -> list[np.ndarray]:
     X, y = _batch(data, rng, batch_size)
-    return [
-        0.5 * h * W**2 for W, h in zip(network.coefs, hessian_diagonal(network, X, y), strict=True)
-    ]
+    return [0.5 * h * W**2 for W, h in zip(network.coefs, diagonal(network, X, y), strict=True)]
 
 
 def synflow_order(network: Network, masks: list[np.ndarray], rounds: int) -> list[np.ndarray]:

@@ -146,15 +146,30 @@ _ENTRIES = (
         label="Optimal Brain Damage",
         description=(
             "Estimate how much the loss rises when a weight is removed, using second "
-            "derivatives: saliency = ½ × h × w², with h the diagonal of the Hessian. It assumes "
-            "the network sits at a minimum, the loss is locally quadratic, and weights do not "
-            "interact (the Hessian is diagonal)."
+            "derivatives: saliency = ½ × h × w², with h LeCun's approximation of the Hessian's "
+            "diagonal (one backward pass that also drops the cross terms between the units of a "
+            "layer; exact for the output layer). It assumes the network sits at a minimum, the "
+            "loss is locally quadratic, and weights do not interact (the Hessian is diagonal)."
         ),
         granularity=Granularity.WEIGHT,
         scope=Scope.GLOBAL,
         needs=Needs.DATA,
         score=scores.obd_scores,
         paper="LeCun, Denker, Solla, NIPS 1989: Optimal Brain Damage",
+    ),
+    Strategy(
+        key="obd_exact",
+        label="Optimal Brain Damage, exact diagonal",
+        description=(
+            "Optimal Brain Damage's saliency ½ × h × w², with h the exact diagonal of the "
+            "Hessian instead of LeCun's one-pass approximation: compare the two to see what "
+            "the approximation changes."
+        ),
+        granularity=Granularity.WEIGHT,
+        scope=Scope.GLOBAL,
+        needs=Needs.DATA,
+        score=scores.obd_exact_scores,
+        paper="LeCun, Denker, Solla, NIPS 1989: Optimal Brain Damage (exact h_kk)",
     ),
     Strategy(
         key="synflow",

@@ -10,7 +10,14 @@ import pytest
 from sklearn.utils import shuffle
 
 from pruning import Network, load_dataset, train, train_masked
-from pruning.backprop import hessian_diagonal, loss_and_gradients, targets, weight_gradients
+from pruning.backprop import (
+    EXACT_CHUNK,
+    exact_hessian_diagonal,
+    hessian_diagonal,
+    loss_and_gradients,
+    targets,
+    weight_gradients,
+)
 
 EPS = 1e-6
 
@@ -161,6 +168,25 @@ def test_hessian_diagonal_on_trained_network_is_finite(binary_net, binary_data):
     diag = hessian_diagonal(binary_net, binary_data.X_train, binary_data.y_train)
     assert all(np.isfinite(d).all() for d in diag)
     assert (diag[-1] >= 0).all()
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic", "relu", "identity"])
+@pytest.mark.parametrize(("hidden", "n_classes"), [((5, 4), 4), ((6,), 2), ((4, 3, 5), 3)])
+def test_exact_hessian_diagonal_matches_finite_differences(activation, hidden, n_classes):
+    """Every layer, deep or binary, and more examples than one chunk holds."""
+    network = random_network(
+        (3, *hidden, 1 if n_classes == 2 else n_classes), activation, n_classes
+    )
+    X, y = random_problem(3, n_classes, n=EXACT_CHUNK + 9, seed=5)
+    exact = exact_hessian_diagonal(network, X, y)
+    numeric = numeric_hessian_diagonal(network, X, y)
+    for ours, theirs in zip(exact, numeric, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-8)
+    approx = hessian_diagonal(network, X, y)
+    np.testing.assert_allclose(approx[-1], exact[-1], rtol=1e-10)  # LeCun is exact at the output
+    if len(hidden) > 1 or n_classes > 2:
+        # ...but not below it, where it drops the cross terms between units.
+        assert not np.allclose(approx[0], exact[0], rtol=1e-3)
 
 
 # --- masked training == scikit-learn's training ------------------------------------------------

@@ -346,3 +346,14 @@ def test_the_csr_example_is_what_the_cost_model_counts():
     for lang in ("en", "zh"):
         text = catalogue(lang)["learn.struct_csr"]
         assert f"{W.nbytes:,}" in text and f"{total:,}" in text, lang
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_what_lecuns_approximation_changes(default, lang):
+    net, data = default
+    approx, exact = (pruned(net, data, s, 0.9) for s in ("obd", "obd_exact"))
+    kept = [np.concatenate([m.ravel() for m in r.masks]) for r in (approx, exact)]
+    text = catalogue(lang)["learn.obd_exact_note"]
+    assert f"{(kept[0] & kept[1]).sum()}" in text and f"{kept[0].sum()}" in text
+    assert pct(val_accuracy(approx.network, data)) in text
+    assert pct(val_accuracy(exact.network, data)) in text

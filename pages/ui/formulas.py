@@ -20,7 +20,12 @@ FORMULAS = {
         r" + \tfrac{1}{2} \sum_k h_{kk}\, \delta w_k^2 \\"
         r" & + \tfrac{1}{2} \sum_{k \ne l} h_{kl}\, \delta w_k\, \delta w_l"
         r" + O\!\left(\lVert \delta w \rVert^3\right) \end{aligned}",
-        r"s_k = \tfrac{1}{2}\, h_{kk}\, w_k^2, \qquad h_{kk} = \frac{\partial^2 L}{\partial w_k^2}",
+        r"s_k = \tfrac{1}{2}\, h_{kk}\, w_k^2,"
+        r" \qquad h_{kk} \approx \frac{\partial^2 L}{\partial w_k^2}",
+    ],
+    "obd_exact": [
+        r"s_k = \tfrac{1}{2}\, h_{kk}\, w_k^2, \qquad h_{kk} = \frac{\partial^2 L}{\partial w_k^2}"
+        r" = \frac{1}{N} \sum_{n} x_{n,i}^2\, \frac{\partial^2 E_n}{\partial z_{n,j}^2}",
     ],
     "synflow": [
         r"R = \mathbf{1}^{\top} \Big( \prod_{l=1}^{L} \big|W^{[l]}\big| \Big) \mathbf{1}",
