@@ -79,7 +79,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
         threshold = None
         if threshold_mode:
             threshold = st.slider(
-                t("prune.threshold"), 0.0, 1.0, 0.9, 0.01,
+                t("prune.threshold"), 0.01, 1.0, 0.9, 0.01,
                 key="threshold", help=t("prune.threshold_help"),
             )  # fmt: skip
         sparsity = state.value("sparsity")
@@ -159,7 +159,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
 st.title(t("prune.title"))
 st.caption(t("prune.intro"))
 transfer.uploaded_banner()
-strategy_key, threshold_on, init_on = controls.strategy_control(labels)
+strategy_key, threshold_on, init_on = controls.strategy_control(labels, config.activation)
 view = live_view(strategy_key, threshold_on, init_on)
 if data.feature_shape is None:  # does not change with the slider: outside the fragment
     st.caption(t("prune.no_pixels"))

@@ -264,7 +264,7 @@ class Pruner:
         if (sparsity is None) == (threshold is None):
             raise ValueError("give either a sparsity or a threshold")
         if threshold is not None:
-            threshold = check_fraction(threshold, "threshold")
+            threshold = self._check_threshold(threshold)
             keep = [v < threshold for v in self._threshold_values]
             masks, units = self._unit_masks(keep)
             removed = sum(int((~k).sum()) for k in keep)
@@ -273,6 +273,19 @@ class Pruner:
             sparsity = check_fraction(sparsity)
             masks, units = self.masks(sparsity, layer)
         return self._result(masks, units, sparsity, threshold)
+
+    def _check_threshold(self, threshold: float) -> float:
+        """Threshold mode compares how often a unit outputs exactly 0, which only ReLU units
+        do; and at 0 every unit qualifies. Both would silently remove nothing or everything."""
+        threshold = check_fraction(threshold, "threshold")
+        if self.network.activation != "relu":
+            raise ValueError(
+                f"threshold mode needs ReLU units: a {self.network.activation} unit is never "
+                "exactly 0, so every threshold above 0 would remove nothing"
+            )
+        if threshold == 0:
+            raise ValueError("a threshold of 0 removes every unit; choose one above 0")
+        return threshold
 
     def _result(self, masks, units, sparsity, threshold) -> PruneResult:
         return apply_masks(

@@ -218,3 +218,19 @@ def test_prune_at_init_waits_for_a_strategy_that_can():
     assert at.toggle(key="init").value is True
     assert metric(at, "Accuracy before training")
     assert at.query_params["init"] == "true"
+
+
+def test_apoz_threshold_mode_only_for_relu_and_never_at_zero():
+    at = app(strategy="neuron_activation", hidden="16").run()
+    at.toggle(key="threshold_mode").set_value(True).run()
+    assert not at.exception, at.exception
+    slider = at.slider(key="threshold")
+    assert slider.min == 0.01 and slider.value == 0.9  # 0 would remove every neuron
+    assert at.slider(key="sparsity").disabled
+    slider.set_value(0.01).run()
+    assert not at.exception, at.exception
+    tanh = app(strategy="neuron_activation", hidden="16", activation="tanh").run()
+    assert not tanh.exception, tanh.exception
+    assert tanh.toggle(key="threshold_unavailable").disabled
+    assert "threshold_mode" not in {w.key for w in tanh.toggle}
+    assert any("a tanh neuron never does" in c.value for c in tanh.caption)

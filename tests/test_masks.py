@@ -24,6 +24,7 @@ from pruning import (
     flops,
     magnitude_thresholds,
     prune,
+    train,
 )
 
 WEIGHT = tuple(k for k, s in STRATEGIES.items() if s.granularity == "weight")
@@ -253,7 +254,7 @@ def apoz(network: Network, X) -> list[np.ndarray]:
 
 
 @FEW
-@given(threshold=fractions)
+@given(threshold=fractions.filter(lambda f: f > 0))
 def test_threshold_mode_removes_exactly_units_with_apoz_at_least_threshold(
     tiny_pruners, tiny_net, tiny_data, threshold
 ):
@@ -266,7 +267,7 @@ def test_threshold_mode_removes_exactly_units_with_apoz_at_least_threshold(
     assert result.threshold == threshold
 
 
-@pytest.mark.parametrize("threshold", [0.0, 0.3, 0.6, 0.9, 1.0])
+@pytest.mark.parametrize("threshold", [0.01, 0.3, 0.6, 0.9, 1.0])
 def test_threshold_mode_on_digits(digits_pruners, net, digits, threshold):
     result = digits_pruners["neuron_activation"].prune(threshold=threshold)
     values = apoz(net, digits.X_train)[0]
@@ -294,6 +295,17 @@ def test_threshold_mode_arguments(tiny_pruners, tiny_net, tiny_data):
     for bad in (-0.1, 1.5, float("nan"), "abc", True):
         with pytest.raises(ValueError):
             prune(tiny_net, "neuron_activation", data=tiny_data, threshold=bad)
+    with pytest.raises(ValueError, match="threshold of 0 removes every unit"):
+        tiny_pruners["neuron_activation"].prune(threshold=0.0)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic", "identity"])
+def test_threshold_mode_needs_relu(tiny_data, activation):
+    """Such units are never exactly 0: any threshold would remove nothing (or, at 0, all)."""
+    network = train(tiny_data, hidden=(4,), activation=activation, max_iter=5)
+    assert all((v == 0).all() for v in apoz(network, tiny_data.X_train))
+    with pytest.raises(ValueError, match=f"needs ReLU units: a {activation} unit is never"):
+        Pruner(network, "neuron_activation", tiny_data).prune(threshold=0.5)
 
 
 # --- validation ----------------------------------------------------------------------------

@@ -10,10 +10,10 @@ from . import models, state
 from .i18n import registry_text, t
 
 
-def strategy_control(labels: dict[str, str]) -> tuple[str, bool, bool]:
+def strategy_control(labels: dict[str, str], activation: str) -> tuple[str, bool, bool]:
     """The strategy select (``labels`` in the current language) with its explanation, the
-    APoZ threshold switch and the prune-at-initialization switch (for the strategies that
-    can score θ0)."""
+    APoZ threshold switch (for ReLU networks: other units are never exactly zero) and the
+    prune-at-initialization switch (for the strategies that can score θ0)."""
     pick, mode = st.columns([2, 1], gap="large")
     with pick:
         if state.hidden("strategy"):
@@ -28,9 +28,17 @@ def strategy_control(labels: dict[str, str]) -> tuple[str, bool, bool]:
                 persist_state="session",
             )
         st.caption(registry_text(key, "description", STRATEGIES[key].description))
-    threshold_mode = STRATEGIES[key].threshold is not None and mode.toggle(
-        t("prune.threshold_mode"), key="threshold_mode"
-    )
+    threshold_mode = False
+    if STRATEGIES[key].threshold is not None:
+        relu = activation == "relu"
+        threshold_mode = mode.toggle(
+            t("prune.threshold_mode"),
+            key="threshold_mode" if relu else "threshold_unavailable",
+            disabled=not relu,
+            help=None if relu else t("prune.threshold_needs_relu", activation=activation),
+        )
+        if not relu:
+            mode.caption(t("prune.threshold_needs_relu", activation=activation))
     if not STRATEGIES[key].at_init:  # a stand-in: the student's choice waits for a strategy
         usable = ", ".join(labels[s] for s in at_init_keys())
         mode.toggle(
