@@ -14,7 +14,15 @@ configuration and the board measures it itself with the engine::
 """
 
 from .board import Board
-from .rules import CUSTOM, MAX_NICKNAME, BoardError, Entry, Settings, target_at_chance
+from .rules import (
+    CUSTOM,
+    MAX_NICKNAME,
+    BoardError,
+    Entry,
+    Settings,
+    rank_moves,
+    target_at_chance,
+)
 from .store import ENV_URL, default_url
 
 __all__ = [
@@ -26,5 +34,6 @@ __all__ = [
     "Entry",
     "Settings",
     "default_url",
+    "rank_moves",
     "target_at_chance",
 ]

@@ -2,17 +2,24 @@
 
 ``Board.submit`` never trusts a number sent by a client: it checks the submitted model
 configuration against the (server-side, cached) trained network it is given, prunes that
-network again with the engine (or applies explicit masks), and measures weight sparsity
-and test accuracy on the held-out test split.
+network again with the engine (or applies explicit masks), and measures weight sparsity,
+validation accuracy and test accuracy.
+
+- Two boards, as on Kaggle. The public board ranks on validation accuracy while students
+  play (they may probe it as often as they like). The private board ranks the same entries,
+  each nickname's choice on the public board, on test accuracy; the teacher reveals it
+  at the end (``set_settings(revealed=True)``), which also ends the game. Who moves down
+  on the reveal had fitted their choices to the validation part.
 
 - Duplicates: every accepted submission is stored (the teacher's CSV export has all of
   them), and the leaderboard shows one row per nickname, that nickname's best entry.
 - Entries below the target, or collapsed, are stored with ``qualifies=False``; they get
   no rank and are listed apart (``below_target``). Qualifying is judged against the
-  teacher's *current* T, so changing T re-sorts the board at once.
+  teacher's *current* T, on the board's own score, so changing T re-sorts the board at once.
 - Ranking, on the teacher's current dataset and seed only (entries on others are kept and
-  come back when the teacher switches back): weight sparsity descending, then accuracy
-  descending, then the earliest submission.
+  come back when the teacher switches back): weight sparsity descending, then the board's
+  accuracy descending, then the earliest submission. An ``Entry``'s ``accuracy`` is the
+  score of the board it was read from; ``val_accuracy`` and ``test_accuracy`` are both.
 """
 
 from __future__ import annotations
@@ -50,9 +57,8 @@ from .rules import (
 )
 from .store import entries, login_failures, open_engine, settings_table, utcnow, writer
 
-Measure = Callable[
-    ..., tuple[PruneResult, float]
-]  # (network, data, strategy, sparsity, masks, seed)
+# (network, data, strategy, sparsity, masks, seed) -> (result, val accuracy, test accuracy)
+Measure = Callable[..., tuple[PruneResult, float, float]]
 
 MAX_ENTRIES = 10_000  # a whole term of classes; protects the disk from a runaway script
 MAX_PER_NICKNAME = 200  # per dataset: plenty for a lesson, bounds one player's spam
@@ -104,6 +110,7 @@ class Board:
             target=float(values["target"]),
             dataset=str(values["dataset"]),
             seed=int(values["seed"]),
+            revealed=bool(values["revealed"]),
         )
 
     def set_settings(
@@ -112,13 +119,17 @@ class Board:
         target: float | None = None,
         dataset: str | None = None,
         seed: int | None = None,
+        revealed: bool | None = None,
     ) -> Settings:
         """Change any of the teacher's settings (``None`` keeps a value); returns all of them.
 
-        ``target`` is a fraction in [0, 1]: 0.9 means 90% test accuracy. Every submission
-        must use ``seed``, so every student is measured on the same train/test split.
+        ``target`` is a fraction in [0, 1]: 0.9 means 90% accuracy. Every submission must
+        use ``seed``, so every student is measured on the same split. ``revealed`` shows
+        the private board (test accuracy) and ends the game; False hides it again.
         """
-        changes = check_settings(open=open, target=target, dataset=dataset, seed=seed)
+        changes = check_settings(
+            open=open, target=target, dataset=dataset, seed=seed, revealed=revealed
+        )
         with self._writer.begin() as conn:
             for key, value in changes.items():
                 raw = json.dumps(value)
@@ -157,7 +168,8 @@ class Board:
                 matrix (True keeps the weight).
             network, data: the trained network for ``config`` and its dataset, from the
                 server's own cache; never from the client. The board checks they match
-                ``config``, prunes ``network`` itself and evaluates on ``data``'s test split.
+                ``config``, prunes ``network`` itself and evaluates it on ``data``'s
+                validation and test parts.
             seed: seeds random scores and SNIP's minibatch, as ``Pruner`` does.
             measure: where the measuring runs, ``measured``'s signature (the dashboard
                 runs it on its Dask cluster); by default here.
@@ -167,16 +179,18 @@ class Board:
             with ``collapse`` set and ``qualifies=False``: see ``Entry.note``.
 
         Raises:
-            BoardError: board closed, wrong dataset or seed, bad nickname, config or
-                masks, sparsity outside [0, 1], or too many entries.
+            BoardError: board closed or revealed, wrong dataset or seed, bad nickname,
+                config or masks, sparsity outside [0, 1], or too many entries.
         """
         display, key = normalize_nickname(nickname)
         settings = self.settings()
+        if settings.revealed:
+            raise BoardError("revealed", "the private board is revealed: the game is over")
         cfg = check_entry(settings, config)
         strategy, sparsity = check_pruning(strategy, sparsity, masks)
         check_network(cfg, network, data)
-        result, accuracy = (measure or measured)(network, data, strategy, sparsity, masks, seed)
-        entry = self._store(display, key, cfg, result, accuracy, sparsity, settings)
+        result, val, test = (measure or measured)(network, data, strategy, sparsity, masks, seed)
+        entry = self._store(display, key, cfg, result, (val, test), sparsity, settings)
         return self._with_rank(entry)
 
     def _store(
@@ -185,18 +199,20 @@ class Board:
         key: str,
         cfg: ModelConfig,
         result: PruneResult,
-        accuracy: float,
+        scores: tuple[float, float],
         requested: float | None,
         settings: Settings,
     ) -> Entry:
-        """Insert one measured submission, unless the board or the player has too many."""
+        """Insert one measured submission (its validation and test ``scores``), unless the
+        board or the player has too many; the entry comes back as the public board sees it."""
         collapse = None if result.collapse is None else str(result.collapse)
         row = {
             "nickname": display,
             "dataset": cfg.dataset,
             "strategy": result.strategy,
             "sparsity": (result.total - result.nonzero) / result.total,
-            "accuracy": accuracy,
+            "accuracy": scores[1],
+            "val_accuracy": scores[0],
             "created_at": utcnow(),
             "requested_sparsity": requested,
             "nonzero": result.nonzero,
@@ -221,8 +237,16 @@ class Board:
                 )
             stored = {**row, "nickname_key": key, "config": json.dumps(config, sort_keys=True)}
             row_id = conn.execute(insert(entries).values(**stored)).inserted_primary_key[0]
-        qualifies = collapse is None and settings.reached(accuracy)
-        return Entry(id=int(row_id), qualifies=qualifies, key=key, config=config, **row)
+        qualifies = collapse is None and settings.reached(scores[0])
+        return Entry(
+            id=int(row_id),
+            qualifies=qualifies,
+            key=key,
+            config=config,
+            test_accuracy=row.pop("accuracy"),
+            accuracy=scores[0],
+            **row,
+        )
 
     def _with_rank(self, entry: Entry) -> Entry:
         """``entry`` with its rank when it is now its nickname's best on the board."""
@@ -234,22 +258,29 @@ class Board:
         return dataclasses.replace(entry, rank=best.rank)
 
     # --- reading ---
-    def _best_per_nickname(self, conn: Connection, settings: Settings) -> list[Entry]:
+    def _best_per_nickname(
+        self, conn: Connection, settings: Settings, private: bool
+    ) -> list[Entry]:
+        """Each nickname's choice, as the public board picks it (by validation accuracy;
+        rows from before validation by their test accuracy), ranked by the board's score."""
         healthy = entries.c.collapse.is_(None)
-        reached = entries.c.accuracy >= literal(settings.target - ACCURACY_EPS)
-        qualifies = case((and_(healthy, reached), 1), else_=0)
+        floor = literal(settings.target - ACCURACY_EPS)
+        chosen_by = func.coalesce(entries.c.val_accuracy, entries.c.accuracy)
         order = (
-            qualifies.desc(),
+            case((and_(healthy, chosen_by >= floor), 1), else_=0).desc(),
             case((healthy, 1), else_=0).desc(),  # below T, a real try before a collapsed one
             entries.c.sparsity.desc(),
-            entries.c.accuracy.desc(),
+            chosen_by.desc(),
             entries.c.created_at.asc(),
             entries.c.id.asc(),
         )
+        score = entries.c.accuracy if private else entries.c.val_accuracy
+        qualifies = case((and_(healthy, score >= floor), 1), else_=0)  # NULL never qualifies
         ranked = (
             select(
                 entries,
                 qualifies.label("qualifies"),
+                score.label("score"),
                 func.row_number()
                 .over(partition_by=entries.c.nickname_key, order_by=order)
                 .label("position"),
@@ -261,7 +292,14 @@ class Board:
         query = (
             select(ranked)
             .where(c.position == 1)
-            .order_by(c.qualifies.desc(), c.sparsity.desc(), c.accuracy.desc(), c.created_at, c.id)
+            .order_by(
+                c.qualifies.desc(),
+                c.collapse.is_(None).desc(),  # below T, collapsed ones last
+                c.sparsity.desc(),
+                c.score.desc().nulls_last(),
+                c.created_at,
+                c.id,
+            )
         )
         rows = conn.execute(query).mappings().all()
         out, rank = [], 0
@@ -271,11 +309,14 @@ class Board:
             out.append(_entry(row, bool(row["qualifies"]), rank if row["qualifies"] else None))
         return out
 
-    def standings(self) -> list[Entry]:
-        """Every nickname's best entry on the board's dataset and seed: ranked ones first,
-        then the rest."""
+    def standings(self, private: bool | None = None) -> list[Entry]:
+        """Every nickname's choice on the board's dataset and seed: ranked ones first, then
+        the rest; on the private board (test accuracy) when ``private``, by default when
+        the teacher has revealed it."""
         with self.engine.connect() as conn:
-            return self._best_per_nickname(conn, self._settings(conn))
+            settings = self._settings(conn)
+            chosen = settings.revealed if private is None else private
+            return self._best_per_nickname(conn, settings, chosen)
 
     def top(self, n: int = 20) -> list[Entry]:
         """The ``n`` best qualifying nicknames, each with its best entry and rank."""
@@ -342,8 +383,11 @@ class Board:
     def export_csv(self) -> str:
         """Every stored submission, oldest first, as CSV (cells safe to open in a spreadsheet).
 
-        ``qualifies`` and ``target`` are filled for rows on the board's dataset and seed;
-        ``collapse`` says why a network that ignores its input never qualifies.
+        Each accuracy is named by the part of the data it was measured on (``val_accuracy``
+        is empty for rows stored before validation existed). ``qualifies_public``,
+        ``qualifies_private``, ``target`` and ``revealed`` are filled for rows on the
+        board's dataset and seed; ``collapse`` says why a network that ignores its input
+        never qualifies.
         """
         with self.engine.connect() as conn:
             settings = self._settings(conn)
@@ -353,13 +397,17 @@ class Board:
         writer.writerow(
             [
                 "id", "submitted_utc", "nickname", "dataset", "seed", "strategy",
-                "requested_sparsity", "weight_sparsity", "accuracy", "weights_kept",
-                "weights_total", "collapse", "qualifies", "target", "config",
+                "requested_sparsity", "weight_sparsity", "val_accuracy", "test_accuracy",
+                "weights_kept", "weights_total", "collapse", "qualifies_public",
+                "qualifies_private", "target", "revealed", "config",
             ]
         )  # fmt: skip
         for r in rows:
             on_board = r["dataset"] == settings.dataset and r["seed"] == settings.seed
-            qualifies = r["collapse"] is None and settings.reached(r["accuracy"])
+            public, private = (
+                _qualifies(r, score, settings) if on_board else ""
+                for score in (r["val_accuracy"], r["accuracy"])
+            )
             writer.writerow(
                 [
                     r["id"],
@@ -370,12 +418,15 @@ class Board:
                     r["strategy"],
                     "" if r["requested_sparsity"] is None else f"{r['requested_sparsity']:.6g}",
                     f"{r['sparsity']:.6f}",
+                    "" if r["val_accuracy"] is None else f"{r['val_accuracy']:.6f}",
                     f"{r['accuracy']:.6f}",
                     "" if r["nonzero"] is None else r["nonzero"],
                     "" if r["total"] is None else r["total"],
                     f"{COLLAPSE} ({r['collapse']})" if r["collapse"] else "",
-                    ("yes" if qualifies else "no") if on_board else "",
+                    public,
+                    private,
                     f"{settings.target:.4g}" if on_board else "",
+                    ("yes" if settings.revealed else "no") if on_board else "",
                     _cell(r["config"]),
                 ]
             )
@@ -389,15 +440,16 @@ def measured(
     sparsity: float | None,
     masks: Sequence[np.ndarray] | None,
     seed: int,
-) -> tuple[PruneResult, float]:
+) -> tuple[PruneResult, float, float]:
     """The server's own pruning of ``network`` (the masks applied, or the strategy run)
-    and the pruned network's test accuracy."""
+    and the pruned network's validation and test accuracy."""
     if strategy == CUSTOM:
         check_masks(masks, network)
         result = apply_masks(network, masks, strategy=CUSTOM)
     else:
         result = Pruner(network, strategy, data, seed).prune(sparsity)
-    return result, float(evaluate(result.network, data.X_test, data.y_test).accuracy)
+    val, test = (evaluate(result.network, *data.part(p)).accuracy for p in ("val", "test"))
+    return result, float(val), float(test)
 
 
 def _entry(row: Mapping, qualifies: bool, rank: int | None) -> Entry:
@@ -411,7 +463,7 @@ def _entry(row: Mapping, qualifies: bool, rank: int | None) -> Entry:
         dataset=row["dataset"],
         strategy=row["strategy"],
         sparsity=float(row["sparsity"]),
-        accuracy=float(row["accuracy"]),
+        accuracy=None if row["score"] is None else float(row["score"]),
         created_at=row["created_at"],
         qualifies=qualifies,
         requested_sparsity=row["requested_sparsity"],
@@ -422,7 +474,15 @@ def _entry(row: Mapping, qualifies: bool, rank: int | None) -> Entry:
         seed=row["seed"],
         collapse=row["collapse"],
         key=row["nickname_key"],
+        val_accuracy=row["val_accuracy"],
+        test_accuracy=float(row["accuracy"]),
     )
+
+
+def _qualifies(row: Mapping, score: float | None, settings: Settings) -> str:
+    """yes/no for the export: a healthy network whose ``score`` reaches T."""
+    ok = score is not None and row["collapse"] is None and settings.reached(score)
+    return "yes" if ok else "no"
 
 
 def _cell(value: str) -> str:

@@ -147,6 +147,16 @@ def v5_login_failures(conn: Connection) -> None:
     v5.create_all(conn)
 
 
+def v6_validation_scores(conn: Connection) -> None:
+    """``entries`` gains ``val_accuracy``, the score on the validation part that the public
+    board ranks by while students play; ``accuracy`` stays the test accuracy, which the
+    private board ranks by once the teacher reveals it. Rows stored before validation
+    existed keep NULL there: they were measured on the test part only, so they rank on the
+    private board and stay apart, marked, on the public one. The reveal itself is a
+    setting (``revealed``) and needs no column."""
+    conn.execute(text("ALTER TABLE entries ADD COLUMN val_accuracy FLOAT"))
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("settings and entries tables", v1_settings_and_entries),
     ("entries: config, requested_sparsity, nonzero, total", v2_measurements),
@@ -156,6 +166,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
         v4_seed_and_collapse,
     ),
     ("login_failures: the teacher lockout, shared by server replicas", v5_login_failures),
+    ("entries: val_accuracy, the public board's score", v6_validation_scores),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -71,13 +71,19 @@ def _board_error(code: str, message: str, params: dict) -> BoardError:
 
 @dataclass(frozen=True)
 class Settings:
-    """What the teacher decided: whether submissions are accepted, the target, the dataset
-    and the seed (which fixes the dataset's train/test split)."""
+    """What the teacher decided: whether submissions are accepted, the target, the dataset,
+    the seed (which fixes the dataset's split) and whether the private board is revealed.
+
+    Like Kaggle: while students play, the board ranks on the validation part (public);
+    the teacher then reveals the ranking of the same entries on the test part (private),
+    which no student could probe. Once revealed, the game is over: no more submissions.
+    """
 
     open: bool
     target: float
     dataset: str
     seed: int = 0
+    revealed: bool = False
 
     def reached(self, accuracy: float) -> bool:
         """Whether ``accuracy`` reaches the target T (exactly T counts)."""
@@ -96,7 +102,7 @@ class Entry:
     dataset: str
     strategy: str
     sparsity: float  # fraction of weights removed, measured on the masks
-    accuracy: float  # test accuracy of the pruned network
+    accuracy: float | None  # the score of the board it was read from (see ``Board``)
     created_at: datetime  # UTC
     qualifies: bool
     requested_sparsity: float | None = None
@@ -107,6 +113,8 @@ class Entry:
     seed: int | None = None  # the config's seed; None for rows older than the seed rule
     collapse: str | None = None  # why the pruned network ignores its input, if it does
     key: str = field(default="", compare=False, repr=False)  # what duplicates are grouped by
+    val_accuracy: float | None = None  # the public score; None: stored before validation
+    test_accuracy: float | None = None  # the private score
 
     @property
     def collapsed(self) -> bool:
@@ -117,6 +125,16 @@ class Entry:
     def note(self) -> str:
         """Why this entry can never rank, whatever T is ("" when it can)."""
         return f"{COLLAPSE} ({self.collapse})" if self.collapse else ""
+
+
+def rank_moves(public: Sequence[Entry], private: Sequence[Entry]) -> dict[str, int | None]:
+    """How many places each nickname (by key) moved when the private board was revealed:
+    positive moved up, negative down, 0 stayed; None when it ranks on only one board."""
+    before = {e.key: e.rank for e in public}
+    return {
+        e.key: None if e.rank is None or before.get(e.key) is None else before[e.key] - e.rank
+        for e in private
+    }
 
 
 # --- nicknames -------------------------------------------------------------------------------
@@ -162,17 +180,18 @@ def _too_long() -> BoardError:
 # --- the teacher's settings ----------------------------------------------------------------
 
 
-def check_settings(open=None, target=None, dataset=None, seed=None) -> dict:
+def check_settings(open=None, target=None, dataset=None, seed=None, revealed=None) -> dict:
     """The given settings (``None`` ones left out), checked, or a ``BoardError``.
 
     ``target`` is a fraction in [0, 1]; ``seed`` a whole number in the sidebar's range
     (``pruning.config.BY_NAME["seed"]``): a seed every student can set.
     """
     changes = {}
-    if open is not None:
-        if not isinstance(open, bool | np.bool_):
-            raise BoardError("setting", f"open must be True or False, got {open!r}")
-        changes["open"] = bool(open)
+    for name, value in (("open", open), ("revealed", revealed)):
+        if value is not None:
+            if not isinstance(value, bool | np.bool_):
+                raise BoardError("setting", f"{name} must be True or False, got {value!r}")
+            changes[name] = bool(value)
     try:
         if target is not None:
             changes["target"] = check_fraction(target, "target")
@@ -311,13 +330,14 @@ def check_masks(masks, network: Network) -> None:
 
 @functools.lru_cache(maxsize=64)
 def chance_level(dataset: str, seed: int = 0) -> float:
-    """The majority-class share of ``dataset``'s test split for ``seed``.
+    """The majority-class share of ``dataset``'s validation or test part for ``seed``,
+    whichever is larger (the public and the private board judge on one each).
 
     A network that gives every input the same answer scores at most this, so a collapsed
     network never qualifies, whatever T.
     """
-    y = load_dataset(dataset, seed=seed).y_test
-    return float(np.bincount(y).max() / len(y))
+    data = load_dataset(dataset, seed=seed)
+    return max(float(np.bincount(y).max() / len(y)) for y in (data.y_val, data.y_test))
 
 
 def target_at_chance(settings: Settings) -> float | None:

@@ -74,6 +74,7 @@ entries = Table(
     Column("nickname_key", String(80), nullable=False),
     Column("seed", Integer),
     Column("collapse", String(200)),
+    Column("val_accuracy", Float),
 )
 
 

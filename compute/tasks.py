@@ -189,7 +189,7 @@ def remeasure(
     masks,
     seed: int,
     topic: str | None = None,
-) -> tuple[PruneResult, float]:
+) -> tuple[PruneResult, float, float]:
     """A challenge submission measured by the server: ``classroom.board.measured``."""
     data = dataset(config)
     return measured(network, data, strategy, sparsity, masks, seed)

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import sqlalchemy
 
-from classroom import Board, BoardError, Settings, default_url
+from classroom import Board, BoardError, Settings, default_url, rank_moves
 from classroom.board import LOCKOUT_SECONDS, MAX_FAILURES
 from classroom.migrations import MIGRATIONS, SCHEMA_VERSION
 from classroom.rules import chance_level, normalize_nickname, target_at_chance
@@ -89,8 +89,10 @@ def play(board, net, iris):
 
 
 def measured(net, iris, strategy, sparsity):
+    """Weight sparsity, validation and test accuracy, as the board must measure them."""
     result = Pruner(net, strategy, iris, 0).prune(sparsity)
-    return result.weight_sparsity, evaluate(result.network, iris.X_test, iris.y_test).accuracy
+    val, test = (evaluate(result.network, *iris.part(p)).accuracy for p in ("val", "test"))
+    return result.weight_sparsity, val, test
 
 
 # --- submit, rank, clear -------------------------------------------------------------------
@@ -99,7 +101,9 @@ def measured(net, iris, strategy, sparsity):
 def test_submit_measures_on_the_server_and_ranks(board, play, net, iris):
     a = play("Ada", sparsity=0.3)
     b = play("Bob", sparsity=0.6)
-    assert (a.sparsity, a.accuracy) == pytest.approx(measured(net, iris, "global_magnitude", 0.3))
+    expected = measured(net, iris, "global_magnitude", 0.3)
+    assert (a.sparsity, a.val_accuracy, a.test_accuracy) == pytest.approx(expected)
+    assert a.accuracy == a.val_accuracy  # the public board's score
     assert b.nonzero == round(0.4 * net.n_weights) and b.total == net.n_weights
     top = board.top()
     assert [e.nickname for e in top] == ["Bob", "Ada"]  # sparsest first
@@ -133,7 +137,8 @@ def test_client_numbers_are_never_used(board, play, net, iris):
     with pytest.raises(TypeError):
         board.submit("Eve", CONFIG, "random", 0.99, network=net, data=iris, accuracy=1.0)
     entry = play("Eve", "random", 0.99)  # what the server measures is what is stored
-    assert (entry.sparsity, entry.accuracy) == pytest.approx(measured(net, iris, "random", 0.99))
+    expected = measured(net, iris, "random", 0.99)
+    assert (entry.sparsity, entry.accuracy, entry.test_accuracy) == pytest.approx(expected)
     assert board.below_target()[0].accuracy == entry.accuracy
 
 
@@ -374,7 +379,7 @@ def test_a_collapsed_network_is_stored_but_never_ranks(board, play, target):
     [below] = board.below_target()
     assert below.id == gone.id and below.collapse == gone.collapse and not below.qualifies
     [row] = csv.DictReader(io.StringIO(board.export_csv()))
-    assert row["qualifies"] == "no" and "layer collapse" in row["collapse"]
+    assert row["qualifies_public"] == "no" and "layer collapse" in row["collapse"]
     # a real try, even less accurate than chance, is the one the board shows for Zed
     ok = play("Zed", sparsity=0.3)
     assert ok.qualifies and [e.id for e in board.top()] == [ok.id]
@@ -431,7 +436,9 @@ def test_standings_never_mix_seeds(board, play, net3, iris3):
     assert board.entry_for("Bob") is None and board.count() == 2
     rows = {r["nickname"]: r for r in csv.DictReader(io.StringIO(board.export_csv()))}
     assert (rows["Ada"]["seed"], rows["Bob"]["seed"]) == ("0", "3")
-    assert rows["Ada"]["qualifies"] == "yes" and rows["Bob"]["qualifies"] == ""  # off the board
+    assert (
+        rows["Ada"]["qualifies_public"] == "yes" and rows["Bob"]["qualifies_public"] == ""
+    )  # off the board
 
 
 def test_export_csv_has_every_attempt_and_is_spreadsheet_safe(board, play):
@@ -440,7 +447,7 @@ def test_export_csv_has_every_attempt_and_is_spreadsheet_safe(board, play):
     play("ada", sparsity=0.5)
     rows = list(csv.DictReader(io.StringIO(board.export_csv())))
     assert [r["nickname"] for r in rows] == ["'-1", "Ada", "ada"]
-    assert rows[0]["qualifies"] in ("yes", "no") and rows[0]["dataset"] == "iris"
+    assert rows[0]["qualifies_public"] in ("yes", "no") and rows[0]["dataset"] == "iris"
     assert json.loads(rows[1]["config"])["hidden"] == [5]
     assert float(rows[2]["requested_sparsity"]) == 0.5
 
@@ -567,7 +574,7 @@ def test_a_version_1_database_is_migrated(tmp_path, play, net, iris):
     # version 1 stored no seed: its rows are kept, but compared with nothing
     assert board.settings().seed == 0 and board.standings() == [] and board.count() == 3
     rows = list(csv.DictReader(io.StringIO(board.export_csv())))
-    assert [(r["nickname"], r["seed"], r["qualifies"]) for r in rows] == [
+    assert [(r["nickname"], r["seed"], r["qualifies_private"]) for r in rows] == [
         ("Old Ada", "", ""),
         ("OLD ADA", "", ""),
         ("Zed", "", ""),
@@ -620,6 +627,7 @@ def test_a_version_3_database_gains_seeds_and_collapse_marks(tmp_path, net, iris
     assert board.login_wait() == 0.0  # and version 5's lockout table is there
     with sqlite3.connect(path) as raw:
         stored = {r[0]: r[1:] for r in raw.execute("SELECT nickname, seed, collapse FROM entries")}
+        columns = {row[1] for row in raw.execute("PRAGMA table_info(entries)")}
         indexes = {row[1] for row in raw.execute("PRAGMA index_list(entries)")}
     raw.close()
     assert stored == {
@@ -628,18 +636,32 @@ def test_a_version_3_database_gains_seeds_and_collapse_marks(tmp_path, net, iris
         "Cy": (0, "no weight is left"),
         "Dee": (None, None),
     }
-    assert "ix_entries_dataset_seed_nickname" in indexes
-    assert [e.nickname for e in board.top()] == ["Ada"]  # Bob: seed 3; Cy: collapsed
-    assert [(e.nickname, e.collapsed) for e in board.below_target()] == [("Cy", True)]
+    assert "ix_entries_dataset_seed_nickname" in indexes and "val_accuracy" in columns
+    # Measured before validation existed: no public score, so nothing ranks on the public
+    # board; their test accuracy still ranks them on the private one.
+    public = board.standings()
+    assert [(e.nickname, e.accuracy, e.qualifies) for e in public] == [
+        ("Ada", None, False),
+        ("Cy", None, False),
+    ]
+    private = board.standings(private=True)
+    assert [e.nickname for e in private if e.qualifies] == ["Ada"]  # Bob: seed 3; Cy: collapsed
+    assert [(e.nickname, e.collapsed) for e in private if not e.qualifies] == [("Cy", True)]
+    assert private[0].accuracy == private[0].test_accuracy == 0.9
     board.set_settings(seed=3)
-    assert [e.nickname for e in board.top()] == ["Bob"]
+    assert [e.nickname for e in board.standings(private=True) if e.qualifies] == ["Bob"]
     assert board.count() == 4
     with pytest.raises(BoardError) as err:
         board.submit("New", CONFIG, "global_magnitude", 0.2, network=net, data=iris)
     assert err.value.code == "seed"
     board.set_settings(seed=0)
     new = board.submit("New", CONFIG, "global_magnitude", 0.2, network=net, data=iris)
-    assert new.id == 5 and new.seed == 0 and {e.nickname for e in board.top()} == {"Ada", "New"}
+    assert new.id == 5 and new.seed == 0 and [e.nickname for e in board.top()] == ["New"]
+    ranked = {e.nickname for e in board.standings(private=True) if e.qualifies}
+    assert ranked == {"Ada", "New"}
+    rows = {r["nickname"]: r for r in csv.DictReader(io.StringIO(board.export_csv()))}
+    assert rows["Ada"]["val_accuracy"] == "" and rows["Ada"]["test_accuracy"] == "0.900000"
+    assert float(rows["New"]["val_accuracy"]) == pytest.approx(new.val_accuracy, abs=1e-6)
     board.dispose()
 
 
@@ -685,3 +707,46 @@ def test_the_passphrase_lockout_is_shared_by_every_server(board, url):
     board.login_succeeded()
     assert replica.login_wait() == 0.0
     replica.dispose()
+
+
+# --- the public and the private board ------------------------------------------------------
+
+
+def test_the_reveal_ranks_the_same_choices_on_the_test_part(board, play, net, iris):
+    """Each nickname's choice is made on validation; the reveal re-ranks those choices on
+    test accuracy (qualifying against T there too), and then the game is over."""
+    board.set_settings(target=0.0)
+    entries = [play(n, sparsity=s) for n, s in (("Ada", 0.3), ("Bob", 0.6), ("Cy", 0.45))]
+    public = board.standings()
+    assert [e.accuracy for e in public] == [e.val_accuracy for e in public]
+    private = board.standings(private=True)
+    assert {e.id for e in private} == {e.id for e in public}  # the same choices
+    assert [e.accuracy for e in private] == [e.test_accuracy for e in private]
+    measured_test = {e.id: e.test_accuracy for e in entries}
+    assert all(e.test_accuracy == measured_test[e.id] for e in private)
+    # T between two test accuracies: the private board judges on test, the public on val
+    tests = sorted({e.test_accuracy for e in private})
+    board.set_settings(target=(tests[0] + tests[-1]) / 2)
+    qualifying = {e.nickname for e in board.standings(private=True) if e.qualifies}
+    assert qualifying == {
+        e.nickname
+        for e in board.standings(private=True)
+        if e.test_accuracy >= board.settings().target and not e.collapsed
+    }
+    assert board.standings() == board.standings(private=False)  # public until revealed
+    public, private = board.standings(), board.standings(private=True)
+    moves = rank_moves(public, private)
+    ranks = {e.key: e.rank for e in public}
+    for e in private:
+        both = e.rank is not None and ranks[e.key] is not None
+        assert moves[e.key] == (ranks[e.key] - e.rank if both else None)
+    revealed = board.set_settings(revealed=True)
+    assert revealed.revealed and board.standings() == board.standings(private=True)
+    with pytest.raises(BoardError) as err:
+        play("Late")
+    assert err.value.code == "revealed" and board.count() == 3
+    rows = list(csv.DictReader(io.StringIO(board.export_csv())))
+    assert {r["revealed"] for r in rows} == {"yes"}
+    assert all(float(r["val_accuracy"]) >= 0 and float(r["test_accuracy"]) >= 0 for r in rows)
+    board.set_settings(revealed=False)
+    assert not board.settings().revealed and play("Late").id == 4
