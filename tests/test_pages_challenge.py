@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from classroom import Board
+from classroom import Board, rank_moves
 from pages.ui import challenge
+from pages.ui.i18n import t
 from pruning import load_dataset, train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -312,3 +313,64 @@ def test_a_database_restart_mid_class_loses_nothing_and_needs_no_app_restart(mon
         server.start()
         assert "Cy" in texts(submit(form_app(), "Cy"))
         assert [e.nickname for e in Board(url).standings()] == ["Ada", "Cy"]
+
+
+def unlocked(lang: str | None = None, me: str | None = None) -> AppTest:
+    at = open_challenge({"passphrase": PASSPHRASE}, lang=lang, me=me)
+    if lang:
+        at.session_state["lang"] = lang  # as a browser keeps it (see test_pages_lessons)
+    at.text_input(key="teacher_passphrase").input(PASSPHRASE)
+    [unlock] = [b for b in at.button if b.key.startswith("FormSubmitter:teacher_login-")]
+    unlock.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_teacher_reveals_the_private_board(board, lang):
+    board.set_settings(target=0.0)
+    for name, sparsity in (("Ada", 30), ("Bob", 60), ("Cy", 80)):
+        submit(form_app(sparsity=sparsity), name)
+    public = board.standings()
+    student = open_challenge(lang=lang, me="Ada")
+    [table] = [d.value for d in student.dataframe]
+    assert "move" not in table or table["move"].eq("").all()  # nothing moved yet
+    assert list(table["accuracy"]) == pytest.approx([100 * e.val_accuracy for e in public])
+
+    teacher = unlocked()  # the teacher in English; the students in either language
+    teacher.button(key="teacher_reveal").click().run()
+    assert board.settings().revealed
+    private = board.standings()
+    assert [e.accuracy for e in private] == [e.test_accuracy for e in private]
+    student = open_challenge(lang=lang, me="Ada")
+    student.session_state["lang"] = lang  # as a browser keeps it (see test_pages_lessons)
+    student.run()
+    final = student.dataframe[0].value  # the private board, then the public one as it stood
+    assert list(final["nickname"]) == [e.nickname for e in private]
+    assert list(final["accuracy"]) == pytest.approx([100 * e.test_accuracy for e in private])
+    assert list(final["val"]) == pytest.approx([100 * e.val_accuracy for e in private])
+    moves = rank_moves(public, private)
+    assert list(final["move"]) == [challenge.move_text(moves[e.key]) for e in private]
+    info = t("challenge.revealed_info", lang=lang)
+    assert any(i.value == info for i in student.info)
+    assert {m.value for m in student.metric} >= {t("challenge.final", lang=lang)}
+    down = sum(m < 0 for m in moves.values() if m is not None)
+    assert any(f"{down}" in m.value for m in student.markdown)
+
+    form = form_app(sparsity=50)  # the game is over: no form, a sentence instead
+    assert not form.get("form") and not form.button
+    assert any(i.value == t("challenge.err_revealed") for i in form.info)
+
+    teacher.button(key="teacher_hide").click().run()
+    assert not board.settings().revealed
+    assert submit(form_app(sparsity=50), "Dee").success
+
+
+def test_an_entry_from_before_validation_says_so(board, tmp_path):
+    """A migrated entry has only a test score: no public score, and the page says why."""
+    submit(form_app(sparsity=40), "Old")
+    with board.engine.begin() as conn:  # as migration 6 leaves an older row
+        conn.exec_driver_sql("UPDATE entries SET val_accuracy = NULL")
+    at = open_challenge(me="Old")
+    assert any("before the board measured validation" in i.value for i in at.info)
+    assert not board.top() and board.standings(private=True)[0].qualifies

@@ -296,3 +296,36 @@ def test_a_chinese_session_stays_chinese_after_the_button():
     assert chinese(at.title[0].value)
     check_preset(at, BY_ID["everything_pruned"])
     assert QUOTED["everything_pruned"] in [m.value for m in at.metric]
+
+
+def test_the_private_leaderboard_lesson_quotes_the_curves_readout(net, digits):
+    """Its numbers are the Curves page's own readout at a 2-point tolerance."""
+    import re
+
+    from pruning import evaluate
+
+    lesson = BY_ID["private_leaderboard"]
+    at = AppTest.from_file("../app.py", default_timeout=180)
+    at.query_params.update(parse_qsl(urlsplit(lesson.link()).query, keep_blank_values=True))
+    at.run()
+    at.switch_page("pages/curves.py").run()
+    at.number_input(key="curves_tolerance").set_value(2.0).run()
+    assert not at.exception, at.exception
+    lines = "\n".join(m.value for m in at.markdown)
+    pattern = (
+        r"- (.+?): \*\*(\d+%)\*\* sparse .*?validation accuracy ([\d.]+%); "
+        r"test accuracy of this choice ([\d.]+%)"
+    )
+    readout = {name: numbers for name, *numbers in re.findall(pattern, lines)}
+    dense_test = evaluate(net, digits.X_test, digits.y_test).accuracy
+    chosen_test = float(readout["Magnitude, global"][2].rstrip("%"))
+    quoted = [
+        *readout["Magnitude, global"],
+        *readout["Magnitude, per layer"],
+        f"{dense_test:.1%}",
+        f"{100 * dense_test - chosen_test:.1f}",  # points below the dense network on test
+        str(len(digits.y_val)),
+    ]
+    for lang in ("en", "zh"):
+        answer = lesson.text[lang]["answer"]
+        assert all(n in answer for n in quoted), (lang, [n for n in quoted if n not in answer])

@@ -46,7 +46,8 @@ ME = "_challenge_me"  # the nickname this browser session last submitted with
 NICKNAME = "challenge_nickname"
 TEACHER = "_challenge_teacher"  # digest of the passphrase this session unlocked with
 HIGHLIGHT = "background-color: rgba(230, 159, 0, 0.25)"  # Okabe-Ito orange, light
-COLUMNS = ("rank", "you", "nickname", "sparsity", "accuracy", "kept", "strategy")
+COLUMNS = ("rank", "move", "you", "nickname", "sparsity", "accuracy", "val", "kept", "strategy")
+PRIVATE_ONLY = ("move", "val")  # the reveal's columns: places moved, the public score
 
 
 # --- where the board lives ---------------------------------------------------------------
@@ -130,16 +131,32 @@ def strategy_label(key: str) -> str:
     return registry_text(key, "label", strategy.label) if strategy else key
 
 
-def leaderboard_frame(rows: list[Entry], me: str | None) -> pd.DataFrame:
-    """The board as data: one row per nickname, percentages as numbers, ``you`` marked."""
+def percent(value: float | None) -> float:
+    return float("nan") if value is None else 100 * value
+
+
+def move_text(move: int | None) -> str:
+    """↑2, ↓1, = or "" (ranked on one board only)."""
+    if move is None:
+        return ""
+    return "=" if move == 0 else f"↑{move}" if move > 0 else f"↓{-move}"
+
+
+def leaderboard_frame(
+    rows: list[Entry], me: str | None, moves: dict[str, int | None] | None = None
+) -> pd.DataFrame:
+    """The board as data: one row per nickname, percentages as numbers, ``you`` marked;
+    with ``moves`` (the revealed board), the places each moved and the public score."""
     key = me.casefold() if me else None
     return pd.DataFrame(
         {
             "rank": [e.rank for e in rows],
+            "move": [move_text((moves or {}).get(e.key)) for e in rows],
             "you": ["★" if key and e.key == key else "" for e in rows],
             "nickname": [e.nickname for e in rows],
             "sparsity": [100 * e.sparsity for e in rows],
-            "accuracy": [100 * e.accuracy for e in rows],
+            "accuracy": [percent(e.accuracy) for e in rows],
+            "val": [percent(e.val_accuracy) for e in rows],
             "kept": [e.nonzero for e in rows],
             "strategy": [strategy_label(e.strategy) for e in rows],
         },
@@ -147,11 +164,15 @@ def leaderboard_frame(rows: list[Entry], me: str | None) -> pd.DataFrame:
     )
 
 
-def show_table(frame: pd.DataFrame, key: str, ranked: bool = True) -> None:
-    """``frame`` as an interactive table; the student's own row tinted and starred."""
+def show_table(frame: pd.DataFrame, key: str, ranked: bool = True, private: bool = False) -> None:
+    """``frame`` as an interactive table; the student's own row tinted and starred. The
+    private board's accuracy is test accuracy, shown beside the public (validation) one."""
     styled = frame.style.apply(
         lambda row: [HIGHLIGHT if row["you"] else ""] * len(row), axis=1
-    ).format({"sparsity": "{:.1f}%", "accuracy": "{:.1f}%"})
+    ).format(
+        {"sparsity": "{:.1f}%", "accuracy": "{:.1f}%", "val": "{:.1f}%"},
+        na_rep=t("challenge.old_score"),
+    )
     st.dataframe(
         styled,
         key=key,
@@ -159,14 +180,22 @@ def show_table(frame: pd.DataFrame, key: str, ranked: bool = True) -> None:
         column_order=[
             c
             for c in COLUMNS
-            if (ranked or c != "rank") and (c != "you" or frame["you"].astype(bool).any())
+            if (ranked or c != "rank")
+            and (c != "you" or frame["you"].astype(bool).any())
+            and (private or c not in PRIVATE_ONLY)
         ],
         column_config={
             "rank": st.column_config.NumberColumn(t("challenge.col_rank"), width="small"),
+            "move": st.column_config.TextColumn(
+                t("challenge.col_move"), width="small", help=t("challenge.col_move_help")
+            ),
             "you": st.column_config.TextColumn(t("challenge.col_you"), width="small"),
             "nickname": st.column_config.TextColumn(t("challenge.col_nickname")),
             "sparsity": st.column_config.NumberColumn(t("challenge.col_sparsity")),
-            "accuracy": st.column_config.NumberColumn(t("challenge.col_accuracy")),
+            "accuracy": st.column_config.NumberColumn(
+                t("challenge.col_test_accuracy" if private else "challenge.col_accuracy")
+            ),
+            "val": st.column_config.NumberColumn(t("challenge.col_accuracy")),
             "kept": st.column_config.NumberColumn(
                 t("challenge.col_kept"), help=t("challenge.col_kept_help")
             ),
@@ -188,7 +217,8 @@ def submit_form(
     """A nickname box and a button that enter the current pruning into the challenge.
 
     The board prunes the server's cached network for ``config`` itself and measures it on
-    the test split; the result (or why it was refused) is shown under the button. With
+    the validation and test parts; the result on validation (or why it was refused) is
+    shown under the button: the test part stays hidden until the teacher reveals it. With
     ``masks`` (uploaded masks, threshold mode) those masks are applied to the server's
     network instead and the entry is recorded as custom masks. A network pruned at
     initialization is not trained, so it cannot enter: the board ranks trained networks.
@@ -211,7 +241,9 @@ def submit_form(
             )
         with action:
             switch = switch_text(config, settings)
-            if not settings.open:
+            if settings.revealed:
+                st.info(t("challenge.err_revealed"))
+            elif not settings.open:
                 st.info(t("challenge.closed_info"))
             elif switch is not None:  # say what to change rather than let the server refuse
                 st.warning(switch)
@@ -367,6 +399,18 @@ def _controls(board: Board) -> None:
             st.rerun()  # the status above was drawn with the old settings
         if st.session_state.pop("_challenge_applied", False):
             st.success(t("challenge.applied"))
+    if settings.revealed:
+        st.button(t("challenge.hide"), key="teacher_hide", on_click=_reveal, args=(board, False))
+    else:
+        st.button(
+            t("challenge.reveal"),
+            key="teacher_reveal",
+            on_click=_reveal,
+            args=(board, True),
+            type="primary",
+            icon=":material/visibility:",
+            help=t("challenge.reveal_help"),
+        )
     chance = target_at_chance(settings)
     if chance is not None:
         st.warning(
@@ -408,6 +452,10 @@ def _controls(board: Board) -> None:
     if st.button(t("challenge.logout"), key="teacher_logout"):
         st.session_state.pop(TEACHER, None)
         st.rerun()
+
+
+def _reveal(board: Board, revealed: bool) -> None:
+    board.set_settings(revealed=revealed)
 
 
 def _clear(board: Board) -> None:
