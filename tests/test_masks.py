@@ -355,7 +355,7 @@ def test_unknown_strategy(tiny_net):
 
 def test_data_strategies_need_data(tiny_net):
     needing = {k for k, s in STRATEGIES.items() if s.needs == "data"}
-    assert needing == {"snip", "obd", "neuron_activation"}
+    assert needing == {"snip", "obd", "obd_exact", "neuron_activation"}
     for key in needing:
         with pytest.raises(ValueError, match="data"):
             Pruner(tiny_net, key)
