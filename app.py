@@ -11,7 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 PagesManager.uses_pages_directory = False  # we route with st.navigation (see pages/ui)
 
-from pages.ui import models, state  # noqa: E402
+from pages.ui import history, models, state  # noqa: E402
 from pages.ui.i18n import LANGUAGES, t  # noqa: E402
 from pages.ui.reconnect import reload_after_reconnect  # noqa: E402
 from pruning import FIELDS, Field, limit_blas_threads  # noqa: E402
@@ -44,6 +44,14 @@ def sidebar() -> None:
             format_func=LANGUAGES.get,
             on_change=state.reload_after_language_change,
             required=True,
+        )
+        st.segmented_control(
+            t("common.view"),
+            state.VIEWS,
+            key="view",
+            format_func=lambda v: t(f"common.view_{v}"),
+            required=True,
+            help=t("common.view_help"),
         )
         st.subheader(t("common.model"))
         for f in FIELDS:
@@ -97,7 +105,13 @@ def _freeze_after_warmup() -> bool:
 
 def main() -> None:
     """One run: the shared controls, the model, the chosen page, then the address bar."""
-    st.set_page_config(page_title="Pruning Playground", page_icon="✂️", layout="wide")
+    present = st.query_params.get("view") == "present"  # a link opens a projector's view
+    st.set_page_config(
+        page_title="Pruning Playground",
+        page_icon="✂️",
+        layout="wide",
+        initial_sidebar_state="collapsed" if present else "auto",
+    )
     state.read_url()
     _one_blas_thread()
     sidebar()
@@ -129,6 +143,7 @@ def main() -> None:
         st.error(t("common.training_failed", reason=exc))
     state.sync_url()
     state.reload_if_requested()
+    history.one_entry_per_page()
     reload_after_reconnect()
 
 

@@ -23,6 +23,8 @@ AT_INIT_LEVELS = tuple(i / 10 for i in range(11))  # each level trains a network
 AT_INIT_EPOCHS = 30
 AT_INIT_CURVE = "at_init"  # the trained-from-θ0 line's key in the curve panel
 VIEW = "_prune_view"
+# The presenter view starts the page higher: the whole figure fits a 1280 x 720 screen.
+PRESENT_CSS = "<style>[data-testid='stMainBlockContainer'] {padding: 2.5rem 1.5rem 4rem}</style>"
 CURVES = "_prune_curves"
 
 config = models.current_config()
@@ -66,7 +68,7 @@ def curve_panel(key: str, at_init: bool) -> tuple[tuple, dict[str, str]]:
 
 
 @st.fragment
-def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
+def live_view(key: str, threshold_mode: bool, at_init: bool, present: bool = False) -> dict:
     """Everything the slider drives; reruns on its own when the slider moves.
 
     Returns the current view, which the actions below the fragment use on full runs. It
@@ -74,7 +76,12 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     slider's latest position even after fragment-only runs.
     """
     strategy = STRATEGIES[key]
-    controls, numbers = st.columns([1, 1], gap="large", vertical_alignment="bottom")
+    if present:  # slider and numbers in a column beside the figure
+        controls, chart_area = st.columns([1, 3], gap="medium")
+        numbers = controls
+    else:
+        controls, numbers = st.columns([1, 1], gap="large", vertical_alignment="bottom")
+        chart_area = st.container()
     with controls:
         threshold = None
         if threshold_mode:
@@ -102,7 +109,7 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
         )
     ev = evaluate(result.network, data.X_val, data.y_val)
 
-    with numbers.container(horizontal=True, gap="medium"):
+    with numbers.container(horizontal=not present, gap="medium"):
         st.metric(
             t("prune.accuracy_at_init" if at_init else "prune.accuracy"),
             f"{ev.accuracy:.1%}",
@@ -126,23 +133,25 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
     curve, curve_labels = curve_panel(key, at_init)
     layers = ", ".join(f"{c.layer} {c.nonzero}/{c.total}" for c in result.layer_counts)
     summary = t("prune.summary", layers=layers)  # the chart's text alternative
-    live_chart(
-        figures.prune_overview(
-            weight_histograms(result.original, result.masks),
-            thresholds,
-            result.layer_counts,
-            result.masks[0],
-            data.feature_shape,
-            curve,
-            marker=(result.sparsity, ev.accuracy),
-            dense=dense.accuracy,
-            labels=curve_labels,
-            t=t,
-            neurons=neuron,
-        ),
-        key="overview",
-        alt=summary,
-    )
+    with chart_area:
+        live_chart(
+            figures.prune_overview(
+                weight_histograms(result.original, result.masks),
+                thresholds,
+                result.layer_counts,
+                result.masks[0],
+                data.feature_shape,
+                curve,
+                marker=(result.sparsity, ev.accuracy),
+                dense=dense.accuracy,
+                labels=curve_labels,
+                t=t,
+                neurons=neuron,
+                present=present,
+            ),
+            key="overview",
+            alt=summary,
+        )
     state.sync_url()  # sends nothing on a slider step: the browser writes the sparsity
     custom = uploaded or threshold is not None or at_init
     view = st.session_state.setdefault(VIEW, {})
@@ -157,10 +166,21 @@ def live_view(key: str, threshold_mode: bool, at_init: bool) -> dict:
 
 
 st.title(t("prune.title"))
-st.caption(t("prune.intro"))
-transfer.uploaded_banner()
-strategy_key, threshold_on, init_on = controls.strategy_control(labels, config.activation)
-view = live_view(strategy_key, threshold_on, init_on)
+if state.presenting():  # a projector: controls on the left, the whole figure beside them
+    st.html(PRESENT_CSS)
+    transfer.uploaded_banner()
+    left, right = st.columns([1, 4], gap="medium")
+    with left:
+        strategy_key, threshold_on, init_on = controls.strategy_control(
+            labels, config.activation, stacked=True
+        )
+    with right:
+        view = live_view(strategy_key, threshold_on, init_on, present=True)
+else:
+    st.caption(t("prune.intro"))
+    transfer.uploaded_banner()
+    strategy_key, threshold_on, init_on = controls.strategy_control(labels, config.activation)
+    view = live_view(strategy_key, threshold_on, init_on)
 if data.feature_shape is None:  # does not change with the slider: outside the fragment
     st.caption(t("prune.no_pixels"))
 copy_link(None, key="share_link")  # follows the address bar, which the fragment keeps current

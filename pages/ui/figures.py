@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -115,10 +116,11 @@ class _Panels:
         self.layout["annotations"].append(
             {
                 "text": f"<b>{title}</b>",
-                "x": (x[0] + x[1]) / 2,
-                "y": y[1] + 0.015,
-                "xref": "paper",
-                "yref": "paper",
+                "x": 0.5,
+                "y": 1,
+                "xref": f"x{ax} domain",  # follows its panel wherever the panel is placed
+                "yref": f"y{ax} domain",
+                "yshift": 6,
                 "xanchor": "center",
                 "yanchor": "bottom",
                 "showarrow": False,
@@ -281,7 +283,7 @@ def _svg_image(values: np.ndarray) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
+def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> str:
     """Connections kept per input pixel: an image, with the counts on invisible points
     for the hover. Unlike a heatmap trace, both can change without a full redraw of the
     figure (see ``live_chart.js``)."""
@@ -291,7 +293,8 @@ def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
         x,
         y,
         xaxis={"visible": False, "range": [-0.5, w - 0.5]},
-        yaxis={"visible": False, "range": [-0.5, h - 0.5]},
+        # room for the scale's label under the image, however the panel is shaped
+        yaxis={"visible": False, "range": [-0.5 - 0.45 * h, h - 0.5]},
     )
     panels.layout[f"yaxis{ax}"]["scaleanchor"] = f"x{ax}"  # square pixels
     kept = first_layer_mask.sum(axis=1).reshape(shape)
@@ -312,10 +315,10 @@ def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
     panels.layout["shapes"].append(  # the scale in numbers, as a label under the image
         {
             "type": "line",
-            "xref": "paper",  # the panel's width, not the image's: the text is wider
+            "xref": f"x{ax} domain",  # the panel's width, not the image's: the text is wider
             "yref": f"y{ax}",
-            "x0": x[0],
-            "x1": x[1],
+            "x0": 0,
+            "x1": 1,
             "y0": -0.5,
             "y1": -0.5,
             "line": {"width": 0},
@@ -345,6 +348,7 @@ def _pixel_panel(panels, first_layer_mask, shape, t, x, y) -> None:
         hovertemplate=t("fig.pixel_hover") + "<extra></extra>",
         showlegend=False,
     )
+    return ax
 
 
 def prune_overview(
@@ -359,6 +363,7 @@ def prune_overview(
     labels: dict[str, str],
     t: Translate,
     neurons: bool = False,
+    present: bool = False,
 ) -> dict:
     """The Prune page in one figure, as plain dicts for ``live_chart``: per-layer weight
     histograms (with the magnitude cut as dashed lines; ``thresholds`` is None for
@@ -372,16 +377,22 @@ def prune_overview(
     (empty ones give the shapes legend entries), plus the pixel counts shown on hover.
     With every axis range fixed, ``live_chart`` moves a step with ``Plotly.relayout``,
     which costs far less than updating trace data.
+
+    On a narrow chart the panels stack in two columns, or one: ``responsive`` holds those
+    arrangements (domains, legends, height), which ``live_chart`` picks by the chart's
+    width in the browser. ``present`` is the presenter view: shorter, with larger text
+    for the back of a lecture hall.
     """
     panels = _Panels(LIVE_AXIS)
     _histogram_panels(panels, histograms, thresholds, t, (0.6, 0.93))
     bottom = (0.0, 0.4)
     if feature_shape is not None:
         bars = _counts_panel(panels, counts, t, (0.0, 0.22), bottom)
-        _pixel_panel(panels, first_layer_mask, feature_shape, t, (0.29, 0.45), bottom)
+        pixels = _pixel_panel(panels, first_layer_mask, feature_shape, t, (0.29, 0.45), bottom)
         curve_x = (0.62, 1.0)
     else:
         bars = _counts_panel(panels, counts, t, (0.0, 0.4), bottom)
+        pixels = None
         curve_x = (0.5, 1.0)
     ax = panels.axes(t("fig.curve_panel"), curve_x, bottom)
     _curve_traces(panels, ax, curve, labels, dense, t, 100)
@@ -415,19 +426,112 @@ def prune_overview(
         for trace in panels.data:
             if trace["xaxis"] == f"x{suffix}":
                 trace["legend"] = name
-    return spec(
+    font = PRESENT_FONT if present else 13
+    for note in panels.layout["annotations"]:
+        note["font"] = {"size": font}
+    for key, axis in panels.layout.items():  # axis titles no larger than the rest
+        if key[1:5] == "axis" and "title" in axis:
+            axis["title"] = axis["title"] | {"font": {"size": font}}
+    figure = spec(
         panels.data,
         panels.layout
         | {
             "barmode": "overlay",
             "height": 760,
-            "margin": {"l": 70, "r": 10, "t": 40, "b": 110},
+            "margin": {"l": 80 if present else 70, "r": 10, "t": 40, "b": 110},
             "legend": LABELS_ONLY | {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-            "font": {"size": 13, "color": TEXT},
+            "font": {"size": font, "color": TEXT},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
         },
     )
+    layout = figure["layout"]
+    hists = [_axis(i + 1) for i in range(len(histograms))]
+    placed = {"hist": hists, "bars": bars, "pixels": pixels, "curve": ax}
+    if present:  # a projector is wide: one arrangement, sized to the first screen
+        for key, value in _presented(placed, layout).items():
+            layout[key] = layout.get(key, {}) | value if isinstance(value, dict) else value
+    else:
+        figure["responsive"] = [
+            {"below": below, "layout": _stacked(placed, columns, font)} for below, columns in NARROW
+        ]
+    return figure
+
+
+# Chart widths (px) below which the Prune overview stacks its panels in fewer columns:
+# phones get one, tablets and a projector with the sidebar open two.
+NARROW = ((560, 1), (900, 2))
+PRESENT_HEIGHT, PRESENT_FONT = 560, 16
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Pixel sizes of a grid of panels: above each row its titles, below it the tick
+    labels and axis title, then a legend for the rows that have one."""
+
+    title: int = 40
+    below: int = 62
+    legend: int = 34
+    top: int = 70  # the histograms' legend above the first row
+    bottom: int = 20
+
+
+def _grid_layout(
+    grid: list[list[tuple[str, float, float]]], plot_px: int, rows: _Rows, legends: dict
+) -> dict:
+    """Axis domains for panels placed on a grid (rows of ``(axes, x0, x1)``), every row
+    ``plot_px`` tall, with each legend in ``legends`` (name by axes) under its panel."""
+    with_legend = [any(a in legends for a, *_ in row) for row in grid]
+    heights = [rows.title + plot_px + rows.below + rows.legend * wl for wl in with_legend]
+    plot = sum(heights)
+    layout = {"height": plot + rows.top + rows.bottom, "margin": {"t": rows.top, "b": rows.bottom}}
+    y = 1.0
+    for row, height in zip(grid, heights, strict=True):
+        y1 = y - rows.title / plot
+        y0 = y1 - plot_px / plot
+        for a, x0, x1 in row:
+            layout[f"xaxis{a}"] = {"domain": [x0, x1]}
+            layout[f"yaxis{a}"] = {"domain": [y0, y1]}
+            if a in legends:  # under its panel's tick labels and axis title
+                layout[legends[a]] = {"x": x0, "y": y0 - (rows.below + 4) / plot}
+        y -= height / plot
+    return layout
+
+
+def _columns(cells: list[str], gap: float) -> list[tuple[str, float, float]]:
+    """``cells`` side by side in equal widths."""
+    width = (1 - gap * (len(cells) - 1)) / len(cells)
+    return [(a, i * (width + gap), i * (width + gap) + width) for i, a in enumerate(cells)]
+
+
+def _stacked(panels: dict, columns: int, font: int) -> dict:
+    """The overview's panels in ``columns`` columns, every row 200 px of plot; titles and
+    labels follow their axes (``_Panels.axes``), so only domains, legends and the height
+    change."""
+    hist, bars, pixels, curve = (panels[k] for k in ("hist", "bars", "pixels", "curve"))
+    if columns == 1:
+        cells = [[a] for a in (*hist, bars, pixels, curve) if a is not None]
+    else:
+        cells = [hist[i : i + 2] for i in range(0, len(hist), 2)]
+        cells += [[bars, pixels], [curve]] if pixels is not None else [[bars, curve]]
+    grid = [_columns(row, 0.14) for row in cells]  # room for the right panel's axis titles
+    legends = {bars: "legend2", curve: "legend3"}
+    return _grid_layout(grid, 200, _Rows(), legends) | {"font": {"size": min(font, 13)}}
+
+
+def _presented(panels: dict, layout: dict) -> dict:
+    """The wide arrangement (histograms above, the rest below) squeezed into
+    ``PRESENT_HEIGHT`` with the presenter view's larger text."""
+    rows = _Rows(title=34, below=62, legend=50, top=44, bottom=8)
+    bars, curve = panels["bars"], panels["curve"]
+    below = [a for a in (bars, panels["pixels"], curve) if a is not None]
+    grid = [
+        [(a, *layout[f"xaxis{a}"]["domain"]) for a in panels["hist"]],
+        [(a, *layout[f"xaxis{a}"]["domain"]) for a in below],
+    ]
+    fixed = 2 * (rows.title + rows.below) + rows.legend + rows.top + rows.bottom
+    plot_px = (PRESENT_HEIGHT - fixed) // 2
+    return _grid_layout(grid, plot_px, rows, {bars: "legend2", curve: "legend3"})
 
 
 def _legend_below(layout: dict, suffix: str) -> dict:

@@ -32,6 +32,22 @@ function loadPlotly(src) {
   return loading;
 }
 
+// The figure arranged for a chart `width` px wide: `responsive` lists layouts for charts
+// narrower than `below` px, narrowest first, each merged into the layout one level deep
+// (axis domains, legend positions, height), so a phone stacks the panels.
+const arrangement = (figure, width) => (figure.responsive || []).findIndex((r) => width < r.below);
+
+function arranged(figure, width) {
+  const pick = (figure.responsive || [])[arrangement(figure, width)];
+  if (!pick) return { data: figure.data, layout: figure.layout };
+  const layout = { ...figure.layout };
+  for (const [key, value] of Object.entries(pick.layout)) {
+    const nested = value && typeof value === "object" && !Array.isArray(value);
+    layout[key] = nested ? { ...layout[key], ...value } : value;
+  }
+  return { data: figure.data, layout };
+}
+
 // What turns figure `old` into `next` without a redraw, or null when it needs one.
 function moves(old, next) {
   if (!old || old.data.length !== next.data.length) return null;
@@ -53,7 +69,11 @@ function moves(old, next) {
   return { layout, hover };
 }
 
-async function draw(Plotly, chart, { figure, layout, config }) {
+async function draw(Plotly, chart, { source, font, config }) {
+  chart.arrangement = arrangement(source, chart.clientWidth);
+  const figure = arranged(source, chart.clientWidth);
+  const layout = { ...figure.layout, font: { ...font, ...figure.layout.font } };
+  chart.style.height = `${layout.height}px`;
   const step = moves(chart.figure, figure);
   chart.figure = structuredClone(figure);  // Plotly writes into the objects it is given
   if (!step) {
@@ -104,12 +124,20 @@ export default function ({ data, parentElement }) {
     parentElement.appendChild(chart);
   }
   chart.setAttribute("aria-label", alt);
+  chart.style.height = `${arranged(figure, chart.clientWidth).layout.height}px`;  // no jump
   loadPlotly(src)
     .then((Plotly) => {
-      const font = { family: getComputedStyle(document.body).fontFamily, ...figure.layout.font };
-      return schedule(Plotly, chart, { figure, layout: { ...figure.layout, font }, config }).then(() => {
+      const font = { family: getComputedStyle(document.body).fontFamily };
+      chart.latest = { source: figure, font, config };
+      return schedule(Plotly, chart, chart.latest).then(() => {
         if (!chart.resizer) {  // follow the page's width, e.g. when the sidebar closes
-          chart.resizer = new ResizeObserver(() => Plotly.Plots.resize(chart));
+          chart.resizer = new ResizeObserver(() => {
+            if (arrangement(chart.latest.source, chart.clientWidth) !== chart.arrangement) {
+              schedule(Plotly, chart, chart.latest);  // another arrangement: draw it anew
+            } else {
+              Plotly.Plots.resize(chart);
+            }
+          });
           chart.resizer.observe(chart);
           chart.addEventListener("pointermove", () => refreshHover(Plotly, chart), { capture: true });
         }

@@ -57,13 +57,15 @@ def served() -> bool:
 def live_chart(figure: dict, key: str, alt: str) -> None:
     """Draw ``figure`` (plain ``{"data", "layout"}`` dicts) and update it in place next run.
 
-    ``alt`` is the chart's text alternative for screen readers.
+    ``alt`` is the chart's text alternative for screen readers. A figure's optional
+    ``responsive`` list holds narrower arrangements, which the browser picks by the
+    chart's width (see ``live_chart.js``); the chart sets its own height.
     """
     if not served() or not {d.get("type", "scatter") for d in figure["data"]} <= BUNDLE_TRACES:
-        st.plotly_chart(go.Figure(figure, _validate=False), key=key, config=CONFIG)
+        plain = {"data": figure["data"], "layout": figure["layout"]}  # one arrangement only
+        st.plotly_chart(go.Figure(plain, _validate=False), key=key, config=CONFIG)
         return
     _component(
         data={"figure": figure, "src": SRC, "config": CONFIG, "alt": alt, "error": t("fig.error")},
         key=key,
-        height=figure["layout"]["height"],
     )

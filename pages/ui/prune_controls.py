@@ -10,11 +10,14 @@ from . import models, state
 from .i18n import registry_text, t
 
 
-def strategy_control(labels: dict[str, str], activation: str) -> tuple[str, bool, bool]:
+def strategy_control(
+    labels: dict[str, str], activation: str, stacked: bool = False
+) -> tuple[str, bool, bool]:
     """The strategy select (``labels`` in the current language) with its explanation, the
     APoZ threshold switch (for ReLU networks: other units are never exactly zero) and the
-    prune-at-initialization switch (for the strategies that can score θ0)."""
-    pick, mode = st.columns([2, 1], gap="large")
+    prune-at-initialization switch (for the strategies that can score θ0); side by side,
+    or ``stacked`` in a narrow column."""
+    pick, mode = (st.container(), st.container()) if stacked else st.columns([2, 1], gap="large")
     with pick:
         if state.hidden("strategy"):
             key = state.value("strategy")

@@ -22,6 +22,8 @@ from pruning.config import MAX_HIDDEN_LAYERS, MAX_UNITS, parse_hidden
 from .i18n import LANGUAGES, t
 
 MAX_PARAM_LENGTH = 120
+# ``view=present``: the presenter view, for a projector (see ``presenting``)
+VIEWS = ("default", "present")
 MAX_WEIGHTS = 250_000  # what one shared classroom server trains in seconds, not minutes
 
 
@@ -117,13 +119,14 @@ PROPS: tuple[Prop, ...] = (
     Prop("sparsity", 90, _sparsity, "state.bad_sparsity", "lessons.sparsity"),
     Prop("init", False, _flag, "state.bad_flag", "prune.at_init"),
     Prop("lang", "en", _choice(LANGUAGES), "state.bad_choice", "common.language"),
+    Prop("view", "default", _choice(VIEWS), "state.bad_choice", "common.view"),
     Prop("hide", "", _hide, "state.bad_hide", "lessons.hide"),
 )
 BY_KEY = {p.key: p for p in PROPS}
 BOUND = "_bound"  # session key: controls whose widget is bound to the URL in this run
 HIDDEN_OK = "_hidden_ok"  # session key: the last valid hidden layers, tidied
 # Controls a teacher's link can hide with ``hide=a,b`` (as in TensorFlow Playground).
-HIDEABLE = tuple(p.key for p in PROPS if p.key not in ("lang", "hide"))
+HIDEABLE = tuple(p.key for p in PROPS if p.key not in ("lang", "view", "hide"))
 
 
 def read_url() -> list[str]:
@@ -160,6 +163,12 @@ def value(key: str):
     """The current value of a declared control (its default if the session lost it)."""
     found = st.session_state.get(key)
     return BY_KEY[key].default if found is None else found
+
+
+def presenting() -> bool:
+    """The presenter view: the Prune page's controls beside one shorter figure with larger
+    text, all in the first screen of a 1280 x 720 projector, and the sidebar closed."""
+    return value("view") == "present"
 
 
 def hidden(key: str) -> bool:

@@ -130,6 +130,28 @@ def test_other_pages_keep_the_sparsity_in_their_link(page: Page, app_url: str):
     assert "strategy=layer_magnitude" in page.url
 
 
+def test_one_back_press_returns_to_the_previous_page(page: Page, app_url: str):
+    """A page change is one history entry: the address updates that follow it replace it."""
+    page.goto(f"{app_url}/prune?strategy=layer_magnitude&sparsity=70")
+    wait_for_app(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    for name in ("Inspect", "Curves"):
+        nav.get_by_role("link", name=name).click()
+        expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+        wait_for_app(page)
+    page.go_back()
+    expect(page.get_by_role("heading", name="Inspect", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/inspect\?.*sparsity=70"))
+    wait_for_app(page)
+    page.go_back()
+    expect(page.get_by_role("heading", name="Prune", exact=True)).to_be_visible()
+    wait_for_app(page)
+    expect(page.get_by_role("slider", name=re.compile("Sparsity"))).to_have_attribute(
+        "aria-valuetext", "70%"
+    )
+    expect(page.get_by_role("combobox", name="Strategy")).to_have_value("Magnitude, per layer")
+
+
 def test_shared_link_restores_the_view(page: Page, app_url: str):
     page.goto(f"{app_url}/prune?strategy=layer_magnitude&sparsity=80")
     wait_for_app(page)
