@@ -138,11 +138,18 @@ def classes_view() -> None:
     )
     c.metric(t("inspect.val_examples"), f"{len(data.y_val)}")
     names = data.class_names
-    st.plotly_chart(
-        figs.confusion_pair(dense.confusion, after.confusion, names, t),
-        key="inspect_confusion",
-        config=figs.CONFIG,
-    )
+    top = int(max(dense.confusion.max(), after.confusion.max()))
+    for column, (name, matrix) in zip(
+        st.columns(2, gap="medium"),
+        (("before", dense.confusion), ("after", after.confusion)),
+        strict=True,
+    ):
+        title = t(f"inspect.confusion_{name}")
+        column.plotly_chart(
+            figs.confusion(matrix, names, title, top, t),
+            key=f"inspect_confusion_{name}",
+            config=figs.CONFIG,
+        )
     errors = after.confusion.copy()
     np.fill_diagonal(errors, 0)
     text = t(

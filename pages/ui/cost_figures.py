@@ -38,16 +38,18 @@ def storage_bars(sizes: dict[str, int], labels: dict[str, str], t: Translate) ->
     dense = sizes["dense"] or 1
     fig = go.Figure(
         go.Bar(
-            x=[labels[k] for k in keys],
-            y=[int(sizes[k]) for k in keys],
+            y=[labels[k] for k in keys],
+            x=[int(sizes[k]) for k in keys],
+            orientation="h",  # format names on the left: they never collide, on any screen
             marker_color=[FORMAT_COLOURS[k] for k in keys],
-            text=[f"{human_bytes(sizes[k])}<br>{sizes[k] / dense:.0%}" for k in keys],
+            text=[f"{human_bytes(sizes[k])} ({sizes[k] / dense:.0%})" for k in keys],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:,} B<extra></extra>",
+            hovertemplate="%{y}: %{x:,} B<extra></extra>",
         )
     )
-    fig.update_yaxes(title_text=t("cost.bytes"), range=[0, 1.3 * max(max(sizes.values()), 1)])
+    fig.update_xaxes(title_text=t("cost.bytes"), range=[0, 1.6 * max(max(sizes.values()), 1)])
+    fig.update_yaxes(autorange="reversed")  # the unpruned network on top
     return _layout(fig, title=t("cost.storage_title"))
 
 
@@ -61,8 +63,9 @@ def latency_bars(
     values = [seconds[k] * 1e3 for k in keys] + [promise * 1e3]
     fig = go.Figure(
         go.Bar(
-            x=[labels[k] for k in keys] + [t("cost.promise_bar")],
-            y=values,
+            y=[labels[k] for k in keys] + [t("cost.promise_bar")],
+            x=values,
+            orientation="h",  # format names on the left: they never collide, on any screen
             marker={
                 "color": [FORMAT_COLOURS[k] for k in keys] + ["white"],
                 "line": {"color": [FORMAT_COLOURS[k] for k in keys] + [BLACK], "width": 1.5},
@@ -70,10 +73,11 @@ def latency_bars(
             text=[ms(v / 1e3) for v in values],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:.3f} ms<extra></extra>",
+            hovertemplate="%{y}: %{x:.3f} ms<extra></extra>",
         )
     )
-    fig.update_yaxes(title_text=t("cost.ms_axis"), range=[0, 1.25 * max(max(values), 1e-6)])
+    fig.update_xaxes(title_text=t("cost.ms_axis"), range=[0, 1.4 * max(max(values), 1e-6)])
+    fig.update_yaxes(autorange="reversed")  # the unpruned network on top
     return _layout(fig, title=t("cost.latency_title"))
 
 
@@ -86,6 +90,16 @@ def _log_axis(low: float, high: float, unit: str) -> dict:
         "tickvals": ticks,
         "ticktext": [f"{v:g}{unit}" for v in ticks],
     }
+
+
+def _two_lines(title: str) -> str:
+    """A long axis title broken at its middle space: two columns of panels stay apart on a
+    phone. Text without spaces (Chinese) is short enough as it is."""
+    spaces = [i for i, ch in enumerate(title) if ch == " "]
+    if len(title) < 16 or not spaces:
+        return title
+    middle = min(spaces, key=lambda i: abs(i - len(title) / 2))
+    return f"{title[:middle]}<br>{title[middle + 1 :]}"
 
 
 def _level_labels(levels: Sequence[float]) -> list[str]:
@@ -133,18 +147,20 @@ def cost_sweep(
                     row=row,
                     col=col,
                 )
-        fig.update_xaxes(title_text=axis_titles[key], type="category", row=2, col=col)
+        fig.update_xaxes(title_text=_two_lines(axis_titles[key]), type="category", row=2, col=col)
     fig.update_yaxes(title_text=t("cost.bytes"), rangemode="tozero", row=1, col=1)
     seconds = frame[[f"{f}_s" for f in TIMED]].to_numpy() * 1e3
     fig.update_yaxes(type="log", row=2, **_log_axis(seconds.min(), seconds.max(), " ms"))
     fig.update_yaxes(title_text=t("cost.ms_axis_log"), row=2, col=1)
     fig.update_annotations(font_size=13, yshift=2)
-    return _layout(
+    fig = _layout(
         fig,
         height=620,
         title=t("cost.sweep_title"),
         margin={"l": 10, "r": 10, "t": 100, "b": 10},
     )
+    # the formats' legend under the plots: on a phone it wraps downwards, not into the title
+    return fig.update_layout(legend={"y": -0.2, "yanchor": "top"})
 
 
 def speedup_sweep(
@@ -189,7 +205,7 @@ def speedup_sweep(
                 col=col,
             )
         fig.add_hline(y=1, line_color=GREY, line_width=1, row=1, col=col)
-        fig.update_xaxes(title_text=axis_titles[key], type="category", row=1, col=col)
+        fig.update_xaxes(title_text=_two_lines(axis_titles[key]), type="category", row=1, col=col)
     fig.update_yaxes(type="log", **_log_axis(bottom, top, "×"))
     fig.update_yaxes(title_text=t("cost.speedup_axis"), col=1)
     fig.update_annotations(font_size=13, yshift=2)
@@ -207,7 +223,8 @@ def sharing_curve(rows: pd.DataFrame, float_accuracy: float, t: Translate) -> go
         y=rows["accuracy"].tolist(),
         mode="lines+markers+text",
         text=[f"k={k}" for k in rows["k"]],
-        textposition="bottom right",
+        # below and above in turn: neighbours one bit apart stay apart on a phone too
+        textposition=["bottom right" if i % 2 == 0 else "top left" for i in range(len(rows))],
         name=t("cost.shared"),
         line={"color": BLUE},
         marker={"size": 9},

@@ -175,7 +175,7 @@ def strategy_curves(
     fig = _layout(fig, height=500, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     # under the axis: with several strategies and their one-shot lines the legend takes
     # three rows, which above the plot ran into the title
-    return fig.update_layout(legend={"yanchor": "top", "y": -0.18, "x": 0})
+    return fig.update_layout(legend={"yanchor": "top", "y": -0.24, "x": 0})
 
 
 # --- Lottery -------------------------------------------------------------------------

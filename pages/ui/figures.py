@@ -46,6 +46,8 @@ CUT_LINE = {"dash": "dash", "color": VERMILION, "width": 1.5}  # the magnitude c
 # Clicking a legend entry would hide only its trace, not the shapes that some entries
 # stand for (see ``prune_overview``), so there the entries are labels, not switches.
 LABELS_ONLY = {"itemclick": False, "itemdoubleclick": False}
+# The title at the very top, so that the legend under it (at the plot's top) never meets it.
+TITLE_AT_TOP = {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}}
 
 
 def spec(data: list[dict], layout: dict, height: int = HEIGHT) -> dict:
@@ -59,7 +61,7 @@ def spec(data: list[dict], layout: dict, height: int = HEIGHT) -> dict:
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.04, "x": 0},
-        "title": {"y": 0.97},
+        "title": TITLE_AT_TOP,
         "font": {"size": 13},
     }
     for key, value in layout.items():
@@ -81,7 +83,7 @@ def _layout(fig: go.Figure, height: int = HEIGHT, **kwargs) -> go.Figure:
         font={"size": 13},
         **kwargs,
     )
-    fig.update_layout(title_y=0.97)  # after the title text, which would otherwise reset it
+    fig.update_layout(title=TITLE_AT_TOP)  # after the title text, which would otherwise reset it
     return fig
 
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .figures import BLACK, BLUE, VERMILION, Translate, _layout
 
@@ -21,7 +20,6 @@ PRUNED = "#8C8C8C"  # the background pruned (NaN) cells show; not a colour of Rd
 WEIGHT_SCALE = "RdBu"  # reversed below: red = positive, blue = negative
 MAX_SIDE = 200  # a weight heatmap shows at most this many rows and columns
 CONFIG = {"displayModeBar": False}
-LEGEND_RIGHT = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
 
 
 # --- small helpers that reshape engine output --------------------------------------------
@@ -135,7 +133,7 @@ def weight_heatmap(
         plot_bgcolor=PRUNED,
         showlegend=True,
     )
-    return fig.update_layout(legend=LEGEND_RIGHT)
+    return fig  # the legend under the title, as everywhere: a long title never meets it
 
 
 def field_grid(
@@ -232,46 +230,38 @@ def receptive_fields(
         plot_bgcolor="white",
         showlegend=True,
     )
-    return fig.update_layout(legend=LEGEND_RIGHT)
+    return fig.update_layout(legend_y=1.0)  # the fields are squares: no room to spare above
 
 
-def confusion_pair(
-    before: np.ndarray, after: np.ndarray, class_names: Sequence[str], t: Translate
+def confusion(
+    matrix: np.ndarray, class_names: Sequence[str], title: str, top: int, t: Translate
 ) -> go.Figure:
-    """The dense and the pruned network's confusion matrices side by side (rows: truth)."""
+    """One network's confusion matrix (rows: truth), coloured up to ``top`` examples so
+    that two matrices drawn side by side share one scale. The page puts the dense and the
+    pruned one in two columns, which stack on a phone, where the cells stay readable."""
     names = list(class_names)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=[t("inspect.confusion_before"), t("inspect.confusion_after")],
-        horizontal_spacing=0.1,
-    )
-    top = max(1, int(max(before.max(), after.max())))
-    for col, matrix in ((1, before), (2, after)):
-        fig.add_heatmap(
+    fig = go.Figure(
+        go.Heatmap(
             z=matrix.tolist(),
             x=names,
             y=names,
             coloraxis="coloraxis",
             texttemplate="%{z}",
             hovertemplate=t("inspect.confusion_hover") + "<extra></extra>",
-            row=1,
-            col=col,
         )
+    )
     fig.update_xaxes(title_text=t("inspect.predicted"), type="category", side="bottom")
-    fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_yaxes(title_text=t("inspect.truth"), col=1)
+    fig.update_yaxes(title_text=t("inspect.truth"), type="category", autorange="reversed")
     fig.update_layout(
         coloraxis={
             "colorscale": "Blues",
             "cmin": 0,
-            "cmax": top,
+            "cmax": max(1, int(top)),
             "colorbar": {"title": {"text": t("inspect.examples")}, "thickness": 14},
         }
     )
-    fig.update_annotations(yshift=4)
     size = len(names)
-    return _layout(fig, height=int(min(560, max(320, 160 + 32 * size))), title=None)
+    return _layout(fig, height=int(min(520, max(320, 180 + 30 * size))), title=title)
 
 
 def class_drop(
