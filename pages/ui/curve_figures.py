@@ -230,7 +230,9 @@ def lottery_curves(
         tickformat=".0%",
     )
     fig.update_layout(title_text=t("lottery.fig_title"))  # a plain title= would drop title_y
-    return _layout(fig, height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    fig = _layout(fig, height=440, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    # under the axis: on a phone the three variants take rows, which above met the title
+    return fig.update_layout(legend={"yanchor": "top", "y": -0.22, "x": 0})
 
 
 # --- Sensitivity ---------------------------------------------------------------------

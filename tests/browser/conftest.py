@@ -84,6 +84,9 @@ def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=90_000)
     expect(page.get_by_role("img", name="Running...")).to_have_count(0, timeout=90_000)
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=90_000)
+    # work on the cluster shows a spinner or a progress bar until its chart arrives
+    for busy in ("stSpinner", "stProgress"):
+        expect(page.locator(f"[data-testid='{busy}']")).to_have_count(0, timeout=120_000)
     charts = page.locator(CHARTS)
     for i in range(charts.count()):
         charts.nth(i).locator(".main-svg").first.wait_for(timeout=60_000)

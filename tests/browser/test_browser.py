@@ -137,14 +137,14 @@ def test_one_back_press_returns_to_the_previous_page(page: Page, app_url: str):
     nav = page.get_by_test_id("stSidebarNav")
     for name in ("Inspect", "Curves"):
         nav.get_by_role("link", name=name).click()
-        expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name=re.compile(f"^{name}"))).to_be_visible()
         wait_for_app(page)
     page.go_back()
-    expect(page.get_by_role("heading", name="Inspect", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Inspect"))).to_be_visible()
     expect(page).to_have_url(re.compile(r"/inspect\?.*sparsity=70"))
     wait_for_app(page)
     page.go_back()
-    expect(page.get_by_role("heading", name="Prune", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Prune")).to_be_visible()
     wait_for_app(page)
     expect(page.get_by_role("slider", name=re.compile("Sparsity"))).to_have_attribute(
         "aria-valuetext", "70%"
