@@ -77,7 +77,7 @@ def public_board(standings: list[Entry], settings: Settings, me: str | None) -> 
             t("challenge.your_below", nickname=name, accuracy=mine.accuracy, target=settings.target)
         )
 
-    st.subheader(t("challenge.leaderboard"))
+    st.header(t("challenge.leaderboard"))
     if ranked:
         challenge.show_table(challenge.leaderboard_frame(ranked, me), key="leaderboard")
         best = ranked[0]
@@ -109,7 +109,7 @@ def revealed_board(public: list[Entry], standings: list[Entry], me: str | None) 
         st.markdown(t("challenge.revealed_moves", down=down, up=up, n=len(both)))
     else:
         st.caption(t("challenge.revealed_none"))
-    st.subheader(t("challenge.revealed_title"))
+    st.header(t("challenge.revealed_title"))
     frame = challenge.leaderboard_frame(standings, me, moves)
     challenge.show_table(frame, key="private", private=True)
     with st.expander(t("challenge.public_after")):

@@ -74,7 +74,7 @@ current = _measured(
 now, unpruned = current.iloc[0], current.iloc[1]
 
 # --- 1. the short answer, at the current setting ------------------------------------------
-st.subheader(t("cost.answer_header"))
+st.header(t("cost.answer_header"))
 left, right = st.columns(2, gap="large")
 sizes = {f: now[f"{f}_bytes"] for f in FORMATS}
 with left:
@@ -103,7 +103,7 @@ c.metric(
 st.markdown(say.bullets(say.answer(now, sizes, timings, labels["neuron_l1"])))
 
 # --- 2. against sparsity: zeroing weights versus removing neurons ----------------------------
-st.subheader(t("cost.sweep_header"))
+st.header(t("cost.sweep_header"))
 st.caption(t("cost.sweep_intro", unstructured=labels[SWEEP[0]], neuron=labels[SWEEP[1]]))
 frame = _measured(
     [(s, level) for s in SWEEP for level in LEVELS],
@@ -129,7 +129,7 @@ with st.expander(t("cost.table")):
     st.dataframe(say.sweep_table(frame, labels, format_labels), hide_index=True)
 
 # --- 3. weight sharing ---------------------------------------------------------------------
-st.subheader(t("cost.sharing_header"))
+st.header(t("cost.sharing_header"))
 st.caption(t("cost.sharing_intro"))
 if result.nonzero == 0:
     st.info(t("cost.sharing_nothing"))

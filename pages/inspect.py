@@ -43,7 +43,7 @@ def _colour_limit(W: np.ndarray) -> float:
 @st.fragment
 def weights_view() -> None:
     """One weight matrix with its mask; the layer select reruns only this part."""
-    st.subheader(t("inspect.weights_header"))
+    st.header(t("inspect.weights_header"))
     names, sizes = result.network.layer_names, result.network.layer_sizes
     layer = st.selectbox(
         t("inspect.layer"),
@@ -95,7 +95,7 @@ def weights_view() -> None:
 @st.fragment
 def fields_view() -> None:
     """Each first-layer unit's incoming weights drawn as the input image."""
-    st.subheader(t("inspect.fields_header"))
+    st.header(t("inspect.fields_header"))
     shape = data.feature_shape
     W, mask = result.original.coefs[0], result.masks[0]
     if shape is None or shape[0] * shape[1] != W.shape[0]:
@@ -128,7 +128,7 @@ def fields_view() -> None:
 
 def classes_view() -> None:
     """Confusion matrices before and after pruning, and each class's accuracy drop."""
-    st.subheader(t("inspect.classes_header"))
+    st.header(t("inspect.classes_header"))
     a, b, c = st.columns(3)
     a.metric(t("inspect.accuracy_before"), f"{dense.accuracy:.1%}")
     b.metric(

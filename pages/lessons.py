@@ -59,7 +59,7 @@ def _show_all() -> None:
 def _lesson(n: int, lesson: lessons.Lesson, lang: str, page_url: str | None) -> None:
     text = lesson.text[lang]
     with st.container(border=True, key=f"lesson_{lesson.id}"):
-        st.subheader(t("lessons.lesson", n=n, title=text["title"]), anchor=lesson.id)
+        st.header(t("lessons.lesson", n=n, title=text["title"]), anchor=lesson.id)
         left, right = st.columns([3, 2], gap="large")
         with left:
             st.markdown(f"**{t('lessons.notice')}** {text['notice']}")

@@ -49,7 +49,7 @@ with left:
     )
     if history:
         d.metric(t("train.final_loss"), f"{history[-1].loss:.3f}", help=t("train.loss_help"))
-    st.subheader(t("train.architecture"))
+    st.header(t("train.architecture"))
     st.markdown(" → ".join(str(n) for n in net.layer_sizes))
     st.markdown(
         "\n".join(

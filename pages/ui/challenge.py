@@ -332,11 +332,11 @@ def is_teacher(secret: str | None) -> bool:
 
 def teacher_area(board: Board) -> None:
     """Passphrase first; then open/close, target, dataset, seed, export and clear."""
-    st.subheader(t("challenge.teacher"))
+    st.header(t("challenge.teacher"))
     secret = passphrase()
     if secret is None:
         st.info(t("challenge.no_passphrase"))
-        st.code('[board]\npassphrase = "a long phrase only the teacher knows"', language="toml")
+        st.code('[board]\npassphrase = "a long phrase only the teacher knows"', language=None)
         return
     if not is_teacher(secret):
         _login(board, secret)

@@ -18,7 +18,7 @@ CSS = """
 .copy-link {
   display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; font-size: 0.875rem;
 }
-.copy-link span { color: rgba(49, 51, 63, 0.6); white-space: nowrap; }
+.copy-link span { color: #5c5e66; white-space: nowrap; }  /* 4.5:1 and more on white */
 .copy-link input {
   flex: 1 1 14rem; min-width: 0;  /* in a narrow column the box takes a line of its own */
   font: inherit; font-size: 0.875rem; color: inherit;

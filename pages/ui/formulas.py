@@ -24,7 +24,8 @@ FORMULAS = {
         r" \qquad h_{kk} \approx \frac{\partial^2 L}{\partial w_k^2}",
     ],
     "obd_exact": [
-        r"s_k = \tfrac{1}{2}\, h_{kk}\, w_k^2, \qquad h_{kk} = \frac{\partial^2 L}{\partial w_k^2}"
+        r"s_k = \tfrac{1}{2}\, h_{kk}\, w_k^2",
+        r"h_{kk} = \frac{\partial^2 L}{\partial w_k^2}"
         r" = \frac{1}{N} \sum_{n} x_{n,i}^2\, \frac{\partial^2 E_n}{\partial z_{n,j}^2}",
     ],
     "synflow": [

@@ -40,7 +40,8 @@ PATCH = """<script>
     }
     // Leaving a page drops its parameters from the address first; the entry being left
     // keeps them, so that Back returns to the page as it was.
-    if (stripped && performance.now() - stripped.at < 2000) replace(history.state, "", stripped.href);
+    const recent = stripped && performance.now() - stripped.at < 2000;
+    if (recent) replace(history.state, "", stripped.href);
     stripped = null;
     push(state, title, url);
   };

@@ -118,6 +118,30 @@ def app_url():
         yield url
 
 
+AXE_VERSION = "4.14.1"  # axe-core from the npm registry, pinned
+AXE_DIR = ROOT / ".cache" / f"axe-core-{AXE_VERSION}"
+
+
+@pytest.fixture(scope="session")
+def axe() -> str:
+    """axe-core's browser script, installed once with npm into ``.cache`` (gitignored).
+
+    A machine without npm fails the accessibility tests instead of skipping them.
+    """
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to install axe-core for the accessibility tests")
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
+             f"axe-core@{AXE_VERSION}"],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    return script.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
