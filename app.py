@@ -11,7 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 PagesManager.uses_pages_directory = False  # we route with st.navigation (see pages/ui)
 
-from pages.ui import history, models, state  # noqa: E402
+from pages.ui import history, models, own_data, state  # noqa: E402
 from pages.ui.i18n import LANGUAGES, t  # noqa: E402
 from pages.ui.reconnect import reload_after_reconnect  # noqa: E402
 from pruning import FIELDS, Field, limit_blas_threads  # noqa: E402
@@ -73,8 +73,7 @@ def model_control(f: Field) -> None:
     if f.name == "hidden":
         st.text_input(label, key=key, max_chars=40, help=t("common.hidden_help"))
     elif f.name == "dataset":
-        names = {k: t(f"datasets.{k}") for k in f.choices}
-        st.selectbox(label, f.choices, key=key, format_func=names.get)
+        own_data.dataset_control(label)
     elif f.choices:
         st.selectbox(label, f.choices, key=key)
     elif f.steps:

@@ -15,7 +15,7 @@ from distributed import Client, Future
 import pruning
 from pruning import ModelConfig
 
-from . import tasks
+from . import tables, tasks
 
 POLL = 0.2  # seconds between looks at a running task's progress
 
@@ -23,16 +23,26 @@ POLL = 0.2  # seconds between looks at a running task's progress
 def task_key(name: str, config: ModelConfig, *args) -> str:
     """The key of task ``name`` on ``config``: equal requests, equal keys, one computation.
 
-    The engine's version is part of it, so a new release never reuses an old result.
+    The engine's version is part of it, so a new release never reuses an old result, and
+    so is the content of a class's own table, so a changed file never does either.
     """
-    return f"{name}-{tokenize(name, config.as_dict(), args, pruning.__version__)}"
+    table = tables.known(config.dataset)
+    content = None if table is None else table.digest
+    return f"{name}-{tokenize(name, config.as_dict(), args, content, pruning.__version__)}"
 
 
 def submit(client: Client, name: str, config: ModelConfig, *args, network=None) -> Future:
-    """Run ``tasks.<name>(network, config, *args)`` (or without a network) on the cluster."""
+    """Run ``tasks.<name>(network, config, *args)`` (or without a network) on the cluster.
+
+    A configuration on one of the class's own tables sends the table along (see
+    ``compute.tables``), and its content's digest is part of the key.
+    """
+    table = tables.known(config.dataset)
     key = task_key(name, config, *args)
     head = (config,) if network is None else (network, config)
-    return client.submit(getattr(tasks, name), *head, *args, topic=key, key=key, pure=True)
+    if table is None:
+        return client.submit(getattr(tasks, name), *head, *args, topic=key, key=key, pure=True)
+    return client.submit(tasks.with_table, table, name, *head, *args, topic=key, key=key)
 
 
 def follow(client: Client, future: Future, on_event: Callable[[dict], None] | None = None):

@@ -1,8 +1,9 @@
 """What a Dask worker runs: plain engine calls of small, explicit arguments.
 
-Each task rebuilds its dataset from the configuration (the data never travel), takes the
-trained network where it needs one, and reports progress as events on a topic that the
-waiting page follows (``jobs.follow``). Nothing here knows about Streamlit.
+Each task rebuilds its dataset from the configuration (only a class's own table travels
+with it), takes the trained network where it needs one, and reports progress as events on
+a topic that the waiting page follows (``jobs.follow``). Nothing here knows about
+Streamlit.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ import pruning
 from classroom.board import measured
 from pruning import Dataset, ModelConfig, Network, Pruner, PruneResult
 
+from . import tables
+
 EVERY = 0.2  # seconds between progress events: a live chart, not a flood
-
-
-@functools.lru_cache(maxsize=8)
-def _split(name: str, seed: int) -> Dataset:
-    return pruning.load_dataset(name, seed=seed)
 
 
 @functools.cache
@@ -34,7 +32,13 @@ def dataset(config: ModelConfig) -> Dataset:
     """The data split ``config`` trains on, loaded once per worker process; every task
     starts here, so the worker's BLAS limit is set before its first matrix product."""
     _one_blas_thread()
-    return _split(config.dataset, config.seed)
+    return tables.load(config.dataset, config.seed)
+
+
+def with_table(table: tables.Table, name: str, *args, topic: str | None = None):
+    """Task ``name`` on one of the class's own tables, which came along with it."""
+    tables.register(table)
+    return globals()[name](*args, topic=topic)
 
 
 class Reporter:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages.ui import curve_figures as cf
-from pages.ui import models
+from pages.ui import models, own_data
 from pages.ui.i18n import t
 from pruning.training import N_ITER_NO_CHANGE, TOL
 
@@ -11,7 +11,7 @@ config = models.current_config()
 data = models.dataset(config.dataset, config.seed)
 
 st.title(t("train.title"))
-st.caption(t("train.intro", dataset=t(f"datasets.{config.dataset}")))
+st.caption(t("train.intro", dataset=own_data.label(config.dataset)))
 
 left, right = st.columns([1, 2], gap="large")
 with right:

@@ -159,9 +159,12 @@ class ModelConfig:
             object.__setattr__(self, f.name, f.check(getattr(self, f.name), builtin=False))
 
     @classmethod
-    def from_mapping(cls, values: Mapping, complete: bool = False) -> ModelConfig:
+    def from_mapping(
+        cls, values: Mapping, complete: bool = False, builtin: bool = True
+    ) -> ModelConfig:
         """A configuration from outside (a submission, a file): engine or URL names,
-        built-in datasets only. With ``complete``, every lesson field must be given."""
+        built-in datasets only unless ``builtin`` is False. With ``complete``, every
+        lesson field must be given."""
         if not isinstance(values, Mapping):
             raise ValueError("the configuration must be a mapping")
         out = {}
@@ -169,7 +172,7 @@ class ModelConfig:
             f = BY_NAME.get(key) or BY_URL.get(key)
             if f is None:
                 raise ValueError(f"unknown configuration field {str(key)[:40]!r}")
-            out[f.name] = f.check(value)
+            out[f.name] = f.check(value, builtin=builtin)
         missing = [f.name for f in FIELDS if complete and f.url and f.name not in out]
         if missing:
             raise ValueError(f"the configuration lacks {', '.join(missing)}")

@@ -167,5 +167,6 @@ def test_the_sidebar_shows_the_declared_ranges_and_defaults():
     for key in ("activation", "solver"):
         widget = at.selectbox(key=key)
         assert widget.options == list(BY_URL[key].choices) and widget.value == BY_URL[key].default
-    assert len(at.selectbox(key="dataset").options) == len(BY_NAME["dataset"].choices)
+    # every built-in set, then "Your data" (no teacher's folder here)
+    assert len(at.selectbox(key="dataset").options) == len(BY_NAME["dataset"].choices) + 1
     assert at.text_input(key="hidden").value == "100"

@@ -212,7 +212,7 @@ def test_the_page_renders_every_lesson(lang):
     at = lessons_page(lang)
     assert not at.exception, at.exception
     assert len(at.expander) == len(ALL) >= 7
-    titles = [h.value for h in at.subheader]
+    titles = [h.value for h in at.header]
     for lesson in ALL:
         assert any(lesson.text[lang]["title"] in title for title in titles)
         assert any(lesson.text[lang]["question"] in m.value for m in at.markdown)

@@ -39,7 +39,7 @@ from classroom import (
 from pruning import DATASETS, STRATEGIES
 from pruning.config import BY_NAME
 
-from . import models
+from . import models, own_data
 from .i18n import language, registry_text, t
 
 ME = "_challenge_me"  # the nickname this browser session last submitted with
@@ -101,7 +101,7 @@ def error_text(exc: BoardError) -> str:
     if exc.code == "dataset":
         for name in ("dataset", "expected"):
             if name in params:
-                params[name] = t(f"datasets.{exc.params[name]}")
+                params[name] = own_data.label(exc.params[name])
     text = t(f"challenge.err_{exc.code}", **params)
     return text if text != f"challenge.err_{exc.code}" else str(exc)
 

@@ -462,7 +462,7 @@ def prune_overview(
 
 # Chart widths (px) below which the Prune overview stacks its panels in fewer columns:
 # phones get one, tablets and a projector with the sidebar open two.
-NARROW = ((560, 1), (900, 2))
+NARROW = ((560, 1), (800, 2))
 PRESENT_HEIGHT, PRESENT_FONT = 560, 16
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 import pruning
-from compute import jobs
+from compute import jobs, tables
 from compute.cluster import ENV_SCHEDULER, Cluster, connect
 from compute.store import ResultStore
 from pruning import Dataset, ModelConfig, Network, Pruner
@@ -45,7 +45,10 @@ def current_config(**overrides) -> ModelConfig:
     values = {f.url: overrides.get(f.url, state.value(f.url)) for f in pruning.FIELDS if f.url}
     if "hidden" not in overrides:  # the last valid hidden layers, not what is being typed
         values["hidden"] = st.session_state.get(state.HIDDEN_OK, values["hidden"])
-    return ModelConfig.from_mapping(values)
+    if "dataset" not in overrides:  # the set in use, not "upload a file" while one is chosen
+        values["dataset"] = st.session_state.get(state.DATASET_OK, values["dataset"])
+    own = tables.known(values["dataset"]) is not None
+    return ModelConfig.from_mapping(values, builtin=not own)
 
 
 def weight_shapes(config: ModelConfig) -> list[tuple[int, int]]:
@@ -110,9 +113,9 @@ def model_store() -> SharedStore[Network]:
     return shared_store("models", MAX_MODELS)
 
 
-@st.cache_resource(max_entries=32, ttl=TTL, show_spinner=False)
 def dataset(name: str, seed: int) -> Dataset:
-    return pruning.load_dataset(name, seed=seed)
+    """A built-in data set or one of the class's own tables (``compute.tables``), split."""
+    return tables.load(name, seed)
 
 
 def scheduler_address() -> str | None:

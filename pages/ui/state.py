@@ -15,7 +15,8 @@ from itertools import pairwise
 
 import streamlit as st
 
-from pruning import FIELDS, STRATEGIES, Field
+from compute import tables
+from pruning import DATASETS, FIELDS, STRATEGIES, Field
 from pruning.checks import parse_number
 from pruning.config import MAX_HIDDEN_LAYERS, MAX_UNITS, parse_hidden
 
@@ -74,6 +75,14 @@ def _hide(text: str) -> str:
     return ",".join(dict.fromkeys(keys))
 
 
+def _dataset(text: str) -> str:
+    """A data set a link may name: a built-in one or a table in the teacher's folder (a
+    link cannot carry a student's upload)."""
+    if text not in DATASETS and text not in tables.teacher_tables():
+        raise ValueError
+    return text
+
+
 def _sparsity(text: str) -> int:
     """A whole percent, as the slider holds it."""
     return parse_number(text, "sparsity", 0, 100, integer=True)
@@ -103,6 +112,8 @@ def _model_prop(f: Field) -> Prop:
     if f.name == "hidden":
         limits = {"layers": MAX_HIDDEN_LAYERS, "units": MAX_UNITS, "weights": MAX_WEIGHTS}
         return Prop(f.url, f.text(f.default), hidden_layers, "state.bad_hidden", label, limits)
+    if f.name == "dataset":  # a built-in set or a teacher's table; an upload stays home
+        return Prop(f.url, f.default, _dataset, "state.bad_dataset", label)
     if f.choices:
         return Prop(f.url, f.default, _choice(f.choices), "state.bad_choice", label)
     if f.steps:
@@ -125,6 +136,7 @@ PROPS: tuple[Prop, ...] = (
 BY_KEY = {p.key: p for p in PROPS}
 BOUND = "_bound"  # session key: controls whose widget is bound to the URL in this run
 HIDDEN_OK = "_hidden_ok"  # session key: the last valid hidden layers, tidied
+DATASET_OK = "_dataset_ok"  # session key: the data set in use (not "upload a file")
 # Controls a teacher's link can hide with ``hide=a,b`` (as in TensorFlow Playground).
 HIDEABLE = tuple(p.key for p in PROPS if p.key not in ("lang", "view", "hide"))
 
@@ -202,6 +214,10 @@ def sync_url() -> None:
     values = {p.key: value(p.key) for p in PROPS}
     # the hidden layers the model uses: the last valid text, tidied, not what is typed
     values["hidden"] = st.session_state.get(HIDDEN_OK, values["hidden"])
+    values["dataset"] = st.session_state.get(DATASET_OK, values["dataset"])
+    own = values["dataset"] not in DATASETS and values["dataset"] not in tables.teacher_tables()
+    if own:  # a student's upload: the link cannot carry it (the page says so)
+        values["dataset"] = BY_KEY["dataset"].default
     wanted = {p.key: p.text(values[p.key]) for p in PROPS if values[p.key] != p.default}
     params = st.query_params
     changed = {k: v for k, v in wanted.items() if k not in bound and params.get(k) != v}

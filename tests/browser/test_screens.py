@@ -125,3 +125,46 @@ def test_screenshots_of_every_screen(browser: Browser, app_url: str, screenshots
             assert page.locator("[data-testid='stException']").count() == 0
             page.screenshot(path=screenshots / f"screen-{width}x{height}-{name}-{lang}.png")
         context.close()
+
+
+def test_a_class_uploads_its_own_table_and_prunes_it(
+    page: Page, app_url: str, tmp_path, screenshots
+):
+    """The sidebar's "Your data": a 2,000-row, 50-feature CSV, from the file chooser to a
+    pruned model on the Prune page (the time is printed, for the README)."""
+    import time
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 4, 2000)
+    X = rng.normal(size=(2000, 50)) + labels[:, None] * 0.8
+    lines = [",".join(f"f{j}" for j in range(50)) + ",grade"]
+    lines += [",".join(f"{v:.3f}" for v in x) + f",g{y}" for x, y in zip(X, labels, strict=True)]
+    path = tmp_path / "grades.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    page.goto(f"{app_url}/prune")
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("combobox", name=re.compile("Dataset")).click()
+    page.get_by_role("option", name=re.compile("Your data")).click()
+    wait_for_app(page)
+    start = time.perf_counter()
+    sidebar.locator("input[type='file']").set_input_files(path)
+    sidebar.get_by_role("button", name="Use this table").click()
+    expect(
+        sidebar.get_by_text(re.compile("Read 2,000 rows: 50 features and 4 classes"))
+    ).to_be_visible(timeout=120_000)
+    # the Prune page on the new table: no pixel map, and its own chart and numbers
+    expect(page.get_by_text("This dataset has no image inputs")).to_be_visible(timeout=120_000)
+    expect(page.locator(CHARTS)).to_have_count(1, timeout=120_000)
+    wait_for_app(page)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Sparsity").first).to_contain_text(
+        "90.0%"
+    )
+    seconds = time.perf_counter() - start
+    print(f"2,000 x 50 CSV: upload to a pruned model on /prune in {seconds:.1f} s")
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator(CHARTS).count() == 1
+    page.screenshot(path=screenshots / "own-data.png")
