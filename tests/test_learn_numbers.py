@@ -357,3 +357,15 @@ def test_what_lecuns_approximation_changes(default, lang):
     assert f"{(kept[0] & kept[1]).sum()}" in text and f"{kept[0].sum()}" in text
     assert pct(val_accuracy(approx.network, data)) in text
     assert pct(val_accuracy(exact.network, data)) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_worked_example_counts_the_default_network(default, lang):
+    net, data = default
+    text = catalogue(lang)
+    example = text["learn.example"]
+    kept = pruned(net, data, "global_magnitude", 0.9).nonzero
+    biases = sum(b.size for b in net.intercepts)
+    for number in (net.n_weights, biases, net.n_weights - kept, kept, *net.hidden):
+        assert f"{number:,}" in example, number
+    assert f"{net.n_weights:,}" in text["learn.measured_caveat"]
