@@ -135,7 +135,7 @@ with right:
         st.caption(t("curves.compression_note"))
     st.download_button(
         t("curves.download"),
-        frame.to_csv(index=False).encode("utf-8"),
+        pruning.named_by_part(frame).to_csv(index=False).encode("utf-8"),
         file_name=f"curves_{config.dataset}_{'-'.join(map(str, config.hidden))}.csv",
         mime="text/csv",
         key="curves_csv",

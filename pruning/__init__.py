@@ -53,7 +53,7 @@ from .schedules import (
 )
 from .sharing import share_weights, sharing_table
 from .strategies import STRATEGIES, Strategy, get_strategy
-from .sweeps import sensitivity, sweep
+from .sweeps import named_by_part, sensitivity, sweep
 from .threads import limit_blas_threads
 from .training import train, train_masked
 from .version import __version__
@@ -104,6 +104,7 @@ __all__ = [
     "mean_by_level",
     "measure",
     "median_times",
+    "named_by_part",
     "one_shot",
     "parse_hidden",
     "prune",

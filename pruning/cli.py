@@ -20,7 +20,7 @@ from .masks import Pruner
 from .metrics import evaluate
 from .schedules import finetune, lottery
 from .strategies import STRATEGIES
-from .sweeps import result_row, sweep
+from .sweeps import named_by_part, result_row, sweep
 from .threads import limit_blas_threads
 from .training import train
 
@@ -148,6 +148,7 @@ def _network(args, data):
 
 
 def _emit(frame: pd.DataFrame, args) -> None:
+    frame = named_by_part(frame)
     text = (
         frame.to_csv(index=False)
         if args.format == "csv"

@@ -36,7 +36,7 @@ def test_train_reports_accuracy(capsys):
     assert code == 0
     assert frame.loc[0, "dataset"] == "iris"
     assert frame.loc[0, "parameters"] == 4 * 8 + 8 + 8 * 3 + 3
-    assert 0.5 < frame.loc[0, "accuracy"] <= 1
+    assert 0.5 < frame.loc[0, "val_accuracy"] <= 1 and 0.5 < frame.loc[0, "test_accuracy"] <= 1
 
 
 def test_prune_exports_npz_and_skops(capsys, tmp_path):
@@ -60,7 +60,7 @@ def test_prune_exports_npz_and_skops(capsys, tmp_path):
     model = read_npz(npz)
     assert model.meta["strategy"] == "global_magnitude"
     assert model.meta["dataset"] == "iris"
-    assert model.meta["val_accuracy"] == pytest.approx(row["accuracy"])
+    assert model.meta["val_accuracy"] == pytest.approx(row["val_accuracy"])
     assert model.meta["test_accuracy"] == pytest.approx(row["test_accuracy"])
     assert sum(int((~m).sum()) for m in model.masks) == round(0.5 * 56)
     for W, m in zip(model.coefs, model.masks, strict=True):
@@ -110,7 +110,7 @@ def test_sweep_json_has_one_row_per_strategy_level_and_seed(capsys):
     assert code == 0
     assert len(rows) == 2 * 3 * 2
     assert set(rows["strategy"]) == {"random", "global_magnitude"}
-    assert {"accuracy", "compression", "flops_speedup", "density_fc1"} <= set(rows.columns)
+    assert {"val_accuracy", "test_accuracy", "compression", "density_fc1"} <= set(rows.columns)
 
 
 def test_lottery_csv_columns(capsys, tmp_path):
@@ -120,7 +120,7 @@ def test_lottery_csv_columns(capsys, tmp_path):
     )
     frame = pd.read_csv(out_file)
     assert code == 0
-    assert list(frame.columns[:4]) == ["variant", "sparsity", "seed", "accuracy"]
+    assert list(frame.columns[:4]) == ["variant", "sparsity", "seed", "val_accuracy"]
     assert sorted(frame["variant"]) == ["reinit", "rewind", "trained"]
 
 

@@ -19,6 +19,7 @@ from pruning import (
     flops,
     latency,
     magnitude_thresholds,
+    named_by_part,
     prune,
     sensitivity,
     share_weights,
@@ -426,3 +427,12 @@ def test_every_metric_survives_full_sparsity(net, digits):
     assert all(h.after.sum() == 0 for h in hists)
     assert cuts == tuple(float(np.abs(W).max()) for W in net.coefs)
     assert rows["collapsed"].all()
+
+
+def test_a_file_names_the_part_each_accuracy_came_from(net, digits):
+    """Exports (the CLI, the Curves CSV) say validation or test, never a bare accuracy."""
+    table = sweep(net, digits, ["global_magnitude"], [0.5])
+    named = named_by_part(table)
+    assert {"val_accuracy", "val_loss", "test_accuracy"} <= set(named.columns)
+    assert "accuracy" not in named.columns and "loss" not in named.columns
+    assert named["val_accuracy"].tolist() == table["accuracy"].tolist()
