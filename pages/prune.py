@@ -20,7 +20,7 @@ from pruning import STRATEGIES, evaluate, magnitude_thresholds, weight_histogram
 
 CURVE_LEVELS = tuple(i / 20 for i in range(21))
 AT_INIT_LEVELS = tuple(i / 10 for i in range(11))  # each level trains a network
-AT_INIT_EPOCHS = 30
+AT_INIT_EPOCHS = controls.AT_INIT_EPOCHS
 AT_INIT_CURVE = "at_init"  # the trained-from-θ0 line's key in the curve panel
 VIEW = "_prune_view"
 # The presenter view starts the page higher: the whole figure fits a 1280 x 720 screen.

@@ -9,6 +9,9 @@ from pruning.strategies import at_init_keys
 from . import models, state
 from .i18n import registry_text, t
 
+FINETUNE_EPOCHS = 10  # the fine-tuning input's default (the lessons quote what it recovers)
+AT_INIT_EPOCHS = 30  # after pruning at initialization: train the sparse network this long
+
 
 def strategy_control(
     labels: dict[str, str], activation: str, stacked: bool = False
@@ -73,7 +76,7 @@ def finetune_action(view: dict, config: ModelConfig, dense: float, at_init_epoch
         t(f"{text}_epochs"),
         1,
         50,
-        at_init_epochs if at_init else 10,
+        at_init_epochs if at_init else FINETUNE_EPOCHS,
         key=f"{text}_epochs",  # two inputs, so each mode keeps its own default
     )
     token = (config, result.strategy, result.sparsity, result.threshold, at_init, epochs)
