@@ -122,6 +122,8 @@ def live_view(key: str, threshold_mode: bool, at_init: bool, present: bool = Fal
         )
     if uploaded:
         st.info(t("transfer.custom_note"))
+    if threshold is not None and any(units.all() for units in result.removed_units):
+        st.warning(t("prune.threshold_removes_all", threshold=threshold))
     if result.collapsed:
         reason = t(f"prune.collapse_{result.collapse.kind}", layer=result.collapse.layer)
         st.error(t("prune.collapsed", reason=reason))

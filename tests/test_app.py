@@ -227,8 +227,12 @@ def test_apoz_threshold_mode_only_for_relu_and_never_at_zero():
     slider = at.slider(key="threshold")
     assert slider.min == 0.01 and slider.value == 0.9  # 0 would remove every neuron
     assert at.slider(key="sparsity").disabled
-    slider.set_value(0.01).run()
+    removes_all = "This threshold removes every neuron of a hidden layer"
+    assert not any(removes_all in w.value for w in at.warning)
+    slider.set_value(0.01).run()  # every ReLU unit is 0 on more than 1% of the examples
     assert not at.exception, at.exception
+    assert any(removes_all in w.value and "1%" in w.value for w in at.warning)
+    assert any("Layer collapse" in e.value for e in at.error)
     tanh = app(strategy="neuron_activation", hidden="16", activation="tanh").run()
     assert not tanh.exception, tanh.exception
     assert tanh.toggle(key="threshold_unavailable").disabled

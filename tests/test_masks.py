@@ -275,6 +275,16 @@ def test_threshold_mode_on_digits(digits_pruners, net, digits, threshold):
     check_neuron_like_masks(result, net)
 
 
+def test_a_threshold_at_the_lowest_apoz_removes_every_unit(digits_pruners, net, digits):
+    """Every default ReLU unit is 0 on some examples, so a low threshold removes them all
+    (the Prune page then says so): the network collapses, it does not fail."""
+    lowest = apoz(net, digits.X_train)[0].min()
+    assert lowest > 0
+    result = digits_pruners["neuron_activation"].prune(threshold=float(lowest))
+    assert result.removed_units[0].all() and result.collapsed
+    assert not digits_pruners["neuron_activation"].prune(threshold=0.9).removed_units[0].all()
+
+
 def check_neuron_like_masks(result, network):
     for h, r in enumerate(result.removed_units):
         assert not result.network.coefs[h][:, r].any()

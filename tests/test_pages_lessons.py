@@ -1,6 +1,7 @@
 """Lessons page: the lessons file is checked, every link and button opens its preset."""
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -14,19 +15,14 @@ from pages.ui.lessons import LessonError, absolute, link, parse, parse_text
 
 ROOT = Path(__file__).parents[1]
 ALL = lessons.load()
-# Validation accuracy the Prune page shows for a lesson's preset, as its answer quotes it.
-QUOTED = {
-    "random_vs_magnitude": "38.9%",
-    "global_vs_layer": "65.5%",
-    "finetune_recovery": "88.1%",
-    "layer_collapse": "8.7%",
-    "everything_pruned": "11.5%",
-    "before_training": "12.7%",
-}
-# Numbers the Cost and Inspect pages print for a lesson's preset, as its answer quotes them.
-QUOTED_TEXT = {
-    "what_gets_smaller": ("30.0 kB", "7.0 kB", "20.4 kB"),
-    "which_digits": ("56%", "(6 times)"),
+# Lessons whose answer quotes the validation accuracy the Prune page shows for the preset.
+QUOTES_ACCURACY = {
+    "random_vs_magnitude",
+    "global_vs_layer",
+    "finetune_recovery",
+    "layer_collapse",
+    "everything_pruned",
+    "before_training",
 }
 BY_ID = {lesson.id: lesson for lesson in ALL}
 CJK = ("\u4e00", "\u9fff")
@@ -36,6 +32,13 @@ SIDEBAR = ("dataset", "hidden", "activation", "solver", "lr", "epochs", "seed")
 
 def chinese(text: str) -> bool:
     return any(CJK[0] <= ch <= CJK[1] for ch in text)
+
+
+def assert_quotes_the_accuracy(at: AppTest, lesson: lessons.Lesson) -> None:
+    """The accuracy the Prune page shows (its first number) is in the answer, both languages."""
+    shown = at.metric[0].value
+    for lang in ("en", "zh"):
+        assert shown in lesson.text[lang]["answer"], (lesson.id, lang, shown)
 
 
 def widget_keys(at: AppTest) -> set[str]:
@@ -237,12 +240,19 @@ def test_each_link_opens_its_preset(lesson):
         at.run()
     assert at.title[0].value == t(f"{lesson.page}.title", lang="en")
     check_preset(at, lesson)
-    if lesson.id in QUOTED:
-        assert QUOTED[lesson.id] in [m.value for m in at.metric]
-        assert QUOTED[lesson.id] in lesson.text["en"]["answer"]
+    if lesson.id in QUOTES_ACCURACY:
+        assert_quotes_the_accuracy(at, lesson)
     shown = " ".join(e.value for kind in ("caption", "markdown", "info") for e in getattr(at, kind))
-    for number in QUOTED_TEXT.get(lesson.id, ()):
-        assert number in shown, number
+    if lesson.page == "inspect":  # the answer names the page's worst digit and top mistake
+        cls, after = re.search(r"largest drop is class (\d+): \d+% → (\d+)%", shown).groups()
+        truth, pred, count = re.search(r"(\d+) taken for (\d+) \((\d+) times\)", shown).groups()
+        answer = lesson.text["en"]["answer"]
+        fell = re.search(rf"digit {cls} suffers most: it falls from [\d.]+% to ([\d.]+)%", answer)
+        assert fell and round(float(fell[1])) == int(after), (cls, after)
+        assert f"{truth} read as a {pred} ({count} times)" in answer
+    if lesson.page == "cost":  # the answer's dense, CSR and compacted sizes are the page's
+        sizes = re.findall(r"[\d.]+ kB", lesson.text["en"]["answer"])
+        assert sum(size in shown for size in set(sizes)) == 3, (sizes, shown)
     if lesson.preset.get("sparsity") == 100 and lesson.page == "prune":
         assert any("collapse" in e.value for e in at.error)
 
@@ -259,20 +269,21 @@ def test_the_button_switches_page_and_its_values_win():
     assert at.selectbox(key="strategy").value == "random"
     assert at.slider(key="sparsity").value == 80
     assert at.query_params == {"strategy": "random", "sparsity": "80"}
-    assert QUOTED["random_vs_magnitude"] in [m.value for m in at.metric]
+    assert_quotes_the_accuracy(at, BY_ID["random_vs_magnitude"])
 
     at.switch_page("pages/lessons.py").run()
     at.button(key="open_finetune_recovery").click().run()
     check_preset(at, BY_ID["finetune_recovery"])
     at.switch_page("pages/prune.py")  # AppTest would otherwise rerun the page it last asked for
     at.button(key="finetune").click().run()  # the answer quotes what 10 epochs recover
-    assert any("88.1% → 94.4%" in s.value for s in at.success)
+    (done,) = [re.search(r"([\d.]+%) → ([\d.]+%)", s.value) for s in at.success]
+    assert f"from {done[1]} back to {done[2]}" in BY_ID["finetune_recovery"].text["en"]["answer"]
 
     at.switch_page("pages/lessons.py").run()
     at.button(key="open_global_vs_layer").click().run()  # hides the sparsity slider
     check_preset(at, BY_ID["global_vs_layer"])
     assert "sparsity" not in widget_keys(at)
-    assert QUOTED["global_vs_layer"] in [m.value for m in at.metric]
+    assert_quotes_the_accuracy(at, BY_ID["global_vs_layer"])
 
     at.switch_page("pages/lessons.py").run()
     assert any("Sparsity" in i.value for i in at.info)  # says what is hidden
@@ -295,13 +306,11 @@ def test_a_chinese_session_stays_chinese_after_the_button():
     assert at.session_state["lang"] == "zh"
     assert chinese(at.title[0].value)
     check_preset(at, BY_ID["everything_pruned"])
-    assert QUOTED["everything_pruned"] in [m.value for m in at.metric]
+    assert_quotes_the_accuracy(at, BY_ID["everything_pruned"])
 
 
 def test_the_private_leaderboard_lesson_quotes_the_curves_readout(net, digits):
     """Its numbers are the Curves page's own readout at a 2-point tolerance."""
-    import re
-
     from pruning import evaluate
 
     lesson = BY_ID["private_leaderboard"]
