@@ -50,8 +50,8 @@ class Table:
 
     def dataset(self, seed: int) -> Dataset:
         """The table split for ``seed``, as every built-in data set is (raises ValueError
-        with ``from_csv``'s message for a broken file)."""
-        return replace(pruning.from_csv(self.raw, self.label, seed=seed), name=self.name)
+        with ``from_csv``'s message for a broken file); read once per process."""
+        return _split(self, seed)
 
 
 _KNOWN: dict[str, Table] = {}  # the tables this process has been given, by name
@@ -68,17 +68,17 @@ def known(name: str) -> Table | None:
 
 
 @functools.lru_cache(maxsize=32)
-def _split(name: str, seed: int, digest: str | None) -> Dataset:
-    if digest is None:
-        return pruning.load_dataset(name, seed=seed)
-    return _KNOWN[name].dataset(seed)
+def _split(source: str | Table, seed: int) -> Dataset:
+    """A built-in set by name, or a table (keyed by its content: an edited file is new)."""
+    if isinstance(source, Table):
+        return replace(pruning.from_csv(source.raw, source.label, seed=seed), name=source.name)
+    return pruning.load_dataset(source, seed=seed)
 
 
 def load(name: str, seed: int) -> Dataset:
     """A built-in data set, or a known table, split for ``seed``; each split is made once
     per process (a ``Dataset`` is read-only, so every page and task may share it)."""
-    table = _KNOWN.get(name)
-    return _split(name, seed, None if table is None else table.digest)
+    return _split(_KNOWN.get(name, name), seed)
 
 
 def folder() -> Path:

@@ -168,27 +168,25 @@ def live_view(key: str, threshold_mode: bool, at_init: bool, present: bool = Fal
 
 
 st.title(t("prune.title"))
-if state.presenting():  # a projector: controls on the left, the whole figure beside them
+present = state.presenting()  # a projector: controls on the left, the whole figure beside
+if present:
     st.html(PRESENT_CSS)
-    transfer.uploaded_banner()
-    left, right = st.columns([1, 4], gap="medium")
-    with left:
-        strategy_key, threshold_on, init_on = controls.strategy_control(
-            labels, config.activation, stacked=True
-        )
-    with right:
-        view = live_view(strategy_key, threshold_on, init_on, present=True)
 else:
     st.caption(t("prune.intro"))
-    transfer.uploaded_banner()
-    strategy_key, threshold_on, init_on = controls.strategy_control(labels, config.activation)
-    view = live_view(strategy_key, threshold_on, init_on)
+transfer.uploaded_banner()
+left, right = st.columns([1, 4], gap="medium") if present else (st.container(), st.container())
+with left:
+    strategy_key, threshold_on, init_on = controls.strategy_control(
+        labels, config.activation, stacked=present
+    )
+with right:
+    view = live_view(strategy_key, threshold_on, init_on, present=present)
 if data.feature_shape is None:  # does not change with the slider: outside the fragment
     st.caption(t("prune.no_pixels"))
 copy_link(None, key="share_link")  # follows the address bar, which the fragment keeps current
 tune, files = st.columns(2, gap="large")
 with tune:
-    controls.finetune_action(view, config, dense.accuracy, AT_INIT_EPOCHS)
+    controls.finetune_action(view, config, dense.accuracy)
 with files, st.expander(t("transfer.download_section")):
     transfer.downloads(view)
 challenge.submit_form(

@@ -9,6 +9,7 @@ gets ``from_csv``'s own message and changes nothing.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 
 import streamlit as st
@@ -91,13 +92,20 @@ def use(raw: bytes, file_name: str, column: str) -> None:
     st.session_state["dataset"] = st.session_state[state.DATASET_OK] = table.name
 
 
+@functools.lru_cache(maxsize=8)
+def blank_lines(raw: bytes) -> int:
+    """Empty lines after the header, which the CSV reader skips: counted once per file, not
+    on every rerun (an upload may hold 20 MB)."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    return sum(1 for line in text.splitlines()[1:] if not line.strip())
+
+
 def summary(name: str) -> None:
     """What was read: rows, features and classes, the three parts, and what was left out."""
     table = st.session_state[MINE][name]
     data = tables.load(name, 0)
     sizes = data.sizes
-    text = table.raw.decode("utf-8-sig", errors="replace")
-    blank = sum(1 for line in text.splitlines()[1:] if not line.strip())
+    blank = blank_lines(table.raw)
     classes = ", ".join(data.class_names[:6]) + (" …" if data.n_classes > 6 else "")
     st.caption(
         t(

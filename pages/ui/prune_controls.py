@@ -63,7 +63,7 @@ def strategy_control(
     return key, threshold_mode, at_init
 
 
-def finetune_action(view: dict, config: ModelConfig, dense: float, at_init_epochs: int) -> None:
+def finetune_action(view: dict, config: ModelConfig, dense: float) -> None:
     """Fine-tune the surviving weights of the current view (on the cluster) and show what
     it recovers against the ``dense`` accuracy.
 
@@ -76,7 +76,7 @@ def finetune_action(view: dict, config: ModelConfig, dense: float, at_init_epoch
         t(f"{text}_epochs"),
         1,
         50,
-        at_init_epochs if at_init else FINETUNE_EPOCHS,
+        AT_INIT_EPOCHS if at_init else FINETUNE_EPOCHS,
         key=f"{text}_epochs",  # two inputs, so each mode keeps its own default
     )
     token = (config, result.strategy, result.sparsity, result.threshold, at_init, epochs)
